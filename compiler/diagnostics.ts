@@ -1,0 +1,130 @@
+// Diagnostics: user errors are values. Every stage returns them instead of throwing,
+// and every one points at the LG node (id + name), the field or port, and a JSON pointer.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable code, e.g. DLG1203; see CODES below. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** File the diagnostic belongs to (set by the CLI or the loader). */
+  file?: string;
+  nodeId?: string;
+  nodeName?: string;
+  field?: string;
+  port?: string;
+  /** RFC 6901 pointer into the input document. */
+  pointer?: string;
+  /** 1-based position in the input text, when known (JSON syntax errors). */
+  line?: number;
+  column?: number;
+}
+
+/** Where a model element came from, so any later stage can point at it. */
+export interface Origin {
+  nodeId?: string;
+  nodeName?: string;
+  pointer: string;
+}
+
+/**
+ * The code registry. Ranges: 1xxx load, 2xxx fill, 3xxx validate (semantic rules),
+ * 4xxx unroll, 5xxx schedule/partition, 6xxx map, 7xxx deploy/engine, 9xxx usage.
+ * Codes are stable: never renumber, only add.
+ */
+export const CODES = {
+  // load
+  NOT_JSON: 'DLG1001',
+  TRUNCATED_JSON: 'DLG1002',
+  NOT_A_GRAPH: 'DLG1003',
+  UNSUPPORTED_VERSION: 'DLG1004',
+  PALETTE_NOT_GRAPH: 'DLG1005',
+  PG_WHERE_LG_EXPECTED: 'DLG1006',
+  EMPTY_GRAPH: 'DLG1007',
+  BAD_NODE: 'DLG1008',
+  BAD_LINK: 'DLG1009',
+  BAD_FIELD: 'DLG1010',
+  LEGACY_CONVERTED: 'DLG1011',
+  READ_FAILED: 'DLG1012',
+  BAD_DROP_LIST: 'DLG1013',
+  // fill
+  UNKNOWN_PARAMETER: 'DLG2001',
+  BAD_PARAMETER_VALUE: 'DLG2002',
+  BAD_PARAMS_FILE: 'DLG2003',
+  UNKNOWN_CONFIG: 'DLG2004',
+  CONFIG_UNKNOWN_NODE: 'DLG2005',
+  CONFIG_UNKNOWN_FIELD: 'DLG2006',
+  BAD_CONFIG_FILE: 'DLG2007',
+  GLOBAL_TYPE_MISMATCH: 'DLG2008',
+  UNMATCHED_PLACEHOLDER: 'DLG2009',
+  ACTIVE_CONFIG_MISSING: 'DLG2010',
+  // validate
+  SCHEMA: 'DLG3001',
+  DUPLICATE_NODE_ID: 'DLG3002',
+  LINK_MISSING_NODE: 'DLG3003',
+  LINK_UNKNOWN_PORT: 'DLG3004',
+  APP_TO_APP_LINK: 'DLG3005',
+  DATA_TO_DATA_LINK: 'DLG3006',
+  CONSTRUCT_LINK: 'DLG3007',
+  BAD_MULTIPLICITY: 'DLG3008',
+  LOOP_WITHOUT_START_END: 'DLG3009',
+  CYCLE: 'DLG3010',
+  NEGATIVE_WEIGHT: 'DLG3011',
+  UNKNOWN_DATA_CLASS: 'DLG3012',
+  UNKNOWN_CATEGORY: 'DLG3013',
+  BAD_PARENT: 'DLG3014',
+  ILLEGAL_NESTING: 'DLG3015',
+  NOT_HIERARCHICAL: 'DLG3016',
+  PGT_MISSING_OID: 'DLG3101',
+  PGT_DUPLICATE_OID: 'DLG3102',
+  PGT_UNKNOWN_OID: 'DLG3103',
+  PGT_ONE_SIDED: 'DLG3104',
+  PGT_CYCLE: 'DLG3105',
+  PGT_BAD_CATEGORY_TYPE: 'DLG3106',
+  PGT_MISSING_DROPCLASS: 'DLG3107',
+  // unroll
+  MULTIPLICITY_MISMATCH: 'DLG4001',
+  UNSUPPORTED_CONSTRUCT: 'DLG4002',
+  UNKNOWN_DROPCLASS: 'DLG4003',
+  BAD_GATHER_INPUT: 'DLG4004',
+  BAD_GROUPBY_INPUT: 'DLG4005',
+  TOO_MANY_DROPS: 'DLG4006',
+  // usage
+  USAGE: 'DLG9001',
+  INTERNAL: 'DLG9999',
+} as const;
+
+export type Code = (typeof CODES)[keyof typeof CODES];
+
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  for (const d of diags) if (d.severity === 'error') return true;
+  return false;
+}
+
+export function error(code: Code, message: string, at: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: 'error', message, ...at };
+}
+
+export function warning(code: Code, message: string, at: Partial<Diagnostic> = {}): Diagnostic {
+  return { code, severity: 'warning', message, ...at };
+}
+
+/** Location keys of a diagnostic for an LG node found at `origin`. */
+export function at(origin: Origin | undefined, extra: Partial<Diagnostic> = {}): Partial<Diagnostic> {
+  if (!origin) return extra;
+  return { nodeId: origin.nodeId, nodeName: origin.nodeName, pointer: origin.pointer, ...extra };
+}
+
+/** JSON pointer escaping (RFC 6901). */
+export function pointer(...parts: (string | number)[]): string {
+  let out = '';
+  for (const p of parts) out += '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1');
+  return out;
+}
+
+/** A stage result: a value (when there were no errors) plus every diagnostic seen. */
+export interface Result<T> {
+  value?: T;
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,305 @@
+// OJS document → LogicalGraph: the normalised model every later stage reads.
+// Non-executable nodes go at every nesting level (Q12), construct input apps become app
+// nodes (§1.9), ports and parents are resolved. Never throws on malformed input: anything
+// it cannot use is skipped here and reported by compiler/validate.
+
+import { pointer } from '../diagnostics.ts';
+import {
+  CONSTRUCT_KINDS,
+  type ConstructKind,
+  type LgField,
+  type LgLink,
+  type LgNode,
+  type LgPort,
+  type LogicalGraph,
+  type NodeKind,
+  type OjsDocument,
+  type OjsField,
+  type OjsNode,
+  type Usage,
+} from '../model.ts';
+
+/** Categories the translator treats as applications when categoryType is missing (§1.4). */
+export const APP_CATEGORIES = new Set([
+  'Branch', 'Component', 'PythonApp', 'DALiuGEApp', 'BashShellApp', 'Mpi', 'DynlibApp',
+  'DynlibProcApp', 'Docker', 'Service', 'PyFuncApp', 'PythonMemberFunction', 'PythonObject',
+]);
+/** Data categories (§1.4); these win over APP_CATEGORIES for `Data` (Q13). */
+export const DATA_CATEGORIES = new Set([
+  'File', 'Memory', 'S3', 'NGAS', 'json', 'SharedMemory', 'Data', 'null', 'Plasma',
+  'PlasmaFlight', 'ParameterSet', 'Start', 'End', 'EnvironmentVariables',
+]);
+/** Categories that are never executed: removed with their links before anything else. */
+export const NON_EXECUTABLE = new Set([
+  'Comment', 'Description', 'Variables', 'GlobalVariable', 'EnvironmentVariables',
+  'ExclusiveForceNode', 'Unknown',
+]);
+const NO_APP = new Set(['', 'None', 'UnknownApplication']);
+
+export function hasEmbeddedApp(type: unknown): type is string {
+  return typeof type === 'string' && !NO_APP.has(type);
+}
+
+export function isNonExecutable(n: OjsNode): boolean {
+  return NON_EXECUTABLE.has(String(n.category)) || n.categoryType === 'Other';
+}
+
+function deriveCategoryType(category: string, given: unknown): string {
+  if (typeof given === 'string' && given !== '') return given;
+  if (DATA_CATEGORIES.has(category)) return 'Data';
+  if (APP_CATEGORIES.has(category)) return 'Application';
+  if ((CONSTRUCT_KINDS as readonly string[]).includes(category)) return 'Construct';
+  return 'Unknown';
+}
+
+function kindOf(category: string, categoryType: string, isGroup: boolean): { kind: NodeKind; construct?: ConstructKind } {
+  if ((CONSTRUCT_KINDS as readonly string[]).includes(category) && (isGroup || categoryType === 'Construct')) {
+    return { kind: 'construct', construct: category as ConstructKind };
+  }
+  if (categoryType === 'Data') return { kind: 'data' };
+  if (categoryType === 'Other') return { kind: 'other' };
+  // Application, Control (old Branch), Service (e.g. Plasma) all unroll as app drops (§3.4.1).
+  return { kind: 'app' };
+}
+
+const USAGES = new Set(['NoPort', 'InputPort', 'OutputPort', 'InputOutput']);
+
+function toField(f: OjsField, ptr: string): LgField {
+  const usage = (USAGES.has(String(f.usage)) ? f.usage : 'NoPort') as Usage;
+  const value = f.value;
+  return {
+    id: String(f.id ?? ''),
+    name: String(f.name ?? ''),
+    value,
+    effective: value === '' && f.defaultValue !== undefined ? f.defaultValue : value,
+    type: typeof f.type === 'string' ? f.type : 'Unknown',
+    parameterType: typeof f.parameterType === 'string' ? f.parameterType : 'Unknown',
+    usage,
+    encoding: typeof f.encoding === 'string' ? f.encoding : undefined,
+    raw: f,
+    pointer: ptr,
+  };
+}
+
+function fieldList(list: unknown, basePtr: string): LgField[] {
+  if (!Array.isArray(list)) return [];
+  const out: LgField[] = [];
+  list.forEach((f, i) => {
+    if (f && typeof f === 'object') out.push(toField(f as OjsField, `${basePtr}/${i}`));
+  });
+  return out;
+}
+
+function ports(fields: LgField[]): { inputPorts: LgPort[]; outputPorts: LgPort[] } {
+  const inputPorts: LgPort[] = [];
+  const outputPorts: LgPort[] = [];
+  fields.forEach((f, i) => {
+    const p = { id: f.id, name: f.name, encoding: f.encoding, field: i };
+    if (f.usage === 'InputPort' || f.usage === 'InputOutput') inputPorts.push(p);
+    if (f.usage === 'OutputPort' || f.usage === 'InputOutput') outputPorts.push(p);
+  });
+  return { inputPorts, outputPorts };
+}
+
+function attrsOf(fields: LgField[]): Record<string, unknown> {
+  const attrs: Record<string, unknown> = Object.create(null);
+  for (const f of fields) attrs[f.name] = f.effective;
+  return attrs;
+}
+
+interface Draft {
+  raw: OjsNode;
+  id: string;
+  name: string;
+  category: string;
+  categoryType: string;
+  isGroup: boolean;
+  parentId?: string;
+  fields: LgField[];
+  ptr: string;
+  appOf?: number; // draft index of the construct
+}
+
+/** Builds the model. `file` is only recorded. Linear in nodes + links + fields. */
+export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS'): LogicalGraph {
+  const rawNodes: unknown[] = Array.isArray(doc.nodeDataArray) ? doc.nodeDataArray : [];
+  const removed = new Set<string>();
+  const drafts: Draft[] = [];
+  const seen = new Set<string>();
+
+  rawNodes.forEach((n, i) => {
+    if (!n || typeof n !== 'object') return;
+    const raw = n as OjsNode;
+    const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : '';
+    if (id === '' || seen.has(id)) return; // reported by validate (BAD_NODE / DUPLICATE_NODE_ID)
+    seen.add(id);
+    if (isNonExecutable(raw)) {
+      removed.add(id);
+      return;
+    }
+    const category = typeof raw.category === 'string' ? raw.category : 'Unknown';
+    const ptr = `/nodeDataArray/${i}`;
+    drafts.push({
+      raw,
+      id,
+      name: typeof raw.name === 'string' ? raw.name : '',
+      category,
+      categoryType: deriveCategoryType(category, raw.categoryType),
+      isGroup: raw.isGroup === true,
+      parentId: raw.parentId === undefined || raw.parentId === null || raw.parentId === '' ? undefined : String(raw.parentId),
+      fields: fieldList(raw.fields, `${ptr}/fields`),
+      ptr,
+    });
+  });
+
+  // Construct input apps (§1.9): the app takes the construct's id, so every link EAGLE drew
+  // to the construct now attaches to the app; the construct is re-keyed. Appended at the end,
+  // as the reference does, so drop order matches its output.
+  const constructIds = new Map<string, string>(); // original id → construct's new id
+  const appDrafts: Draft[] = [];
+  drafts.forEach((d, di) => {
+    const c = d.category;
+    if (!d.isGroup || !(c === 'Scatter' || c === 'Gather' || c === 'Service')) return;
+    if (!hasEmbeddedApp(d.raw.inputApplicationType)) return;
+    const newId = `${d.id}/${c.toLowerCase()}`;
+    constructIds.set(d.id, newId);
+    appDrafts.push({
+      raw: d.raw,
+      id: d.id,
+      name: d.name,
+      category: d.raw.inputApplicationType as string,
+      // Q13: a construct app is an application whatever its category.
+      categoryType: 'Application',
+      isGroup: false,
+      parentId: c === 'Gather' ? newId : d.parentId,
+      fields: [...fieldList(d.raw.inputAppFields, `${d.ptr}/inputAppFields`), ...d.fields],
+      ptr: d.ptr,
+      appOf: di,
+    });
+    d.id = newId;
+  });
+  for (const d of drafts) {
+    if (d.parentId !== undefined && constructIds.has(d.parentId)) d.parentId = constructIds.get(d.parentId);
+  }
+  const all = drafts.concat(appDrafts);
+
+  const byId = new Map<string, number>();
+  const nodes: LgNode[] = all.map((d, index) => {
+    byId.set(d.id, index);
+    const { kind, construct } = kindOf(d.category, d.categoryType, d.isGroup);
+    const attrFields = d.appOf !== undefined ? d.fields.slice(0, fieldCount(d.raw.inputAppFields)) : d.fields;
+    return {
+      index,
+      id: d.id,
+      name: d.name,
+      category: d.category,
+      categoryType: d.appOf !== undefined ? 'Application' : d.categoryType,
+      kind: d.appOf !== undefined ? 'app' : kind,
+      construct: d.appOf !== undefined ? undefined : construct,
+      isGroup: d.appOf !== undefined ? false : d.isGroup,
+      parent: -1,
+      children: [],
+      fields: d.fields,
+      ...ports(d.fields),
+      attrs: attrsOf(attrFields),
+      raw: d.raw,
+      origin: { nodeId: d.appOf !== undefined ? d.id : String(d.raw.id), nodeName: d.name, pointer: d.ptr },
+    };
+  });
+  all.forEach((d, i) => {
+    if (d.appOf !== undefined) {
+      nodes[i].appOf = d.appOf;
+      nodes[d.appOf].inputApp = i;
+    }
+    if (d.parentId === undefined) return;
+    const p = byId.get(d.parentId);
+    // An unknown parent or a parent that is not a construct: the node stays at top level
+    // (validate reports BAD_PARENT).
+    if (p === undefined || p === i || nodes[p].kind !== 'construct') return;
+    nodes[i].parent = p;
+  });
+  breakParentCycles(nodes);
+  for (const n of nodes) if (n.parent >= 0) nodes[n.parent].children.push(n.index);
+
+  const links = buildLinks(doc, byId, removed, constructIds, nodes);
+  const modelData = doc.modelData && typeof doc.modelData === 'object' ? doc.modelData : {};
+  const reprodata = doc.reprodata && typeof doc.reprodata === 'object' ? doc.reprodata : undefined;
+  return { file, version, modelData, nodes, links, byId, reprodata, doc };
+}
+
+function fieldCount(list: unknown): number {
+  return Array.isArray(list) ? list.filter((f) => f && typeof f === 'object').length : 0;
+}
+
+/** A parent chain that loops back makes every node on it top level; validate reports it. */
+function breakParentCycles(nodes: LgNode[]): void {
+  const state = new Uint8Array(nodes.length); // 0 new, 1 on path, 2 done
+  for (const start of nodes) {
+    const path: number[] = [];
+    let cur = start.index;
+    while (cur >= 0 && state[cur] === 0) {
+      state[cur] = 1;
+      path.push(cur);
+      cur = nodes[cur].parent;
+    }
+    if (cur >= 0 && state[cur] === 1) {
+      // cycle: cut it where it closes
+      for (let k = path.indexOf(cur); k < path.length; k++) nodes[path[k]].parent = -1;
+    }
+    for (const p of path) state[p] = 2;
+  }
+}
+
+function buildLinks(
+  doc: OjsDocument,
+  byId: Map<string, number>,
+  removed: Set<string>,
+  constructIds: Map<string, string>,
+  nodes: LgNode[],
+): LgLink[] {
+  const rawLinks: unknown[] = Array.isArray(doc.linkDataArray) ? doc.linkDataArray : [];
+  const links: LgLink[] = [];
+  rawLinks.forEach((l, i) => {
+    if (!l || typeof l !== 'object') return;
+    const o = l as Record<string, unknown>;
+    const fromId = o.from === undefined || o.from === null ? '' : String(o.from);
+    let toId = o.to === undefined || o.to === null ? '' : String(o.to);
+    if (removed.has(fromId) || removed.has(toId)) return;
+    // Links into a Gather feed the construct (gather expansion), not its app (§1.9 step 4).
+    const gather = constructIds.get(toId);
+    if (gather !== undefined && gather.endsWith('/gather')) {
+      const src = byId.get(fromId);
+      const inside = src !== undefined && isInside(nodes, src, byId.get(gather)!);
+      if (!inside) toId = gather;
+    }
+    const from = byId.get(fromId);
+    const to = byId.get(toId);
+    if (from === undefined || to === undefined) return; // reported by validate (LINK_MISSING_NODE)
+    const fromNode = nodes[from];
+    links.push({
+      index: links.length,
+      from,
+      to,
+      fromPort: typeof o.fromPort === 'string' && o.fromPort !== '' ? o.fromPort : undefined,
+      toPort: typeof o.toPort === 'string' && o.toPort !== '' ? o.toPort : undefined,
+      loopAware: isLoopAware(o.loop_aware),
+      closesLoop: o.closesLoop === true,
+      artificial: false,
+      origin: { nodeId: fromNode.origin.nodeId, nodeName: fromNode.name, pointer: pointer('linkDataArray', i) },
+    });
+  });
+  return links;
+}
+
+/**
+ * The reference honours only the string "1" (§1.7); EAGLE writes "0"/"1", but hand-written
+ * graphs use true and 1 too, and they mean the same thing.
+ */
+function isLoopAware(v: unknown): boolean {
+  return v === '1' || v === 1 || v === true || v === 'true';
+}
+
+function isInside(nodes: LgNode[], node: number, construct: number): boolean {
+  for (let p = nodes[node].parent; p >= 0; p = nodes[p].parent) if (p === construct) return true;
+  return false;
+}

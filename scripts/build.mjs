@@ -1,0 +1,33 @@
+// Bundles every CLI entry point (compiler/cli/dlg-*.ts, engine/cli/dlg-*.ts) into dist/.
+// One self-contained ESM file per command keeps start-up to a single module load.
+import { build } from 'esbuild';
+import { readdirSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { join, basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const entries = [];
+for (const dir of ['compiler/cli', 'engine/cli']) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) continue;
+  for (const f of readdirSync(abs)) if (/^dlg-[a-z-]+\.ts$/.test(f)) entries.push(join(abs, f));
+}
+mkdirSync(join(root, 'dist'), { recursive: true });
+await Promise.all(entries.map(async (entry) => {
+  const outfile = join(root, 'dist', basename(entry, '.ts') + '.js');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: false,
+    minify: false,
+    legalComments: 'none',
+    // CommonJS dependencies bundled into ESM still call require() for node builtins.
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __dlgCreateRequire } from 'node:module';\nconst require = __dlgCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  chmodSync(outfile, 0o755);
+}));
