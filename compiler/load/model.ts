@@ -117,7 +117,10 @@ interface Draft {
   parentId?: string;
   fields: LgField[];
   ptr: string;
+  /** construct apps: how many leading fields are the app's own (node attributes, §2.5) */
+  attrCount?: number;
   appOf?: number; // draft index of the construct
+  outputApp?: boolean;
 }
 
 /** Builds the model. `file` is only recorded. Linear in nodes + links + fields. */
@@ -154,15 +157,20 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
 
   // Construct input apps (§1.9): the app takes the construct's id, so every link EAGLE drew
   // to the construct now attaches to the app; the construct is re-keyed. Appended at the end,
-  // as the reference does, so drop order matches its output.
+  // as the reference does, so drop order matches its output. A SubGraph with input and
+  // output apps is inlined: both apps go inside it, and links on the output app's ports
+  // attach to the output app.
   const constructIds = new Map<string, string>(); // original id → construct's new id
+  const outputPorts = new Map<string, { app: string; ports: Set<string> }>();
   const appDrafts: Draft[] = [];
   drafts.forEach((d, di) => {
     const c = d.category;
-    if (!d.isGroup || !(c === 'Scatter' || c === 'Gather' || c === 'Service')) return;
+    if (!d.isGroup || !(c === 'Scatter' || c === 'Gather' || c === 'Service' || c === 'SubGraph')) return;
     if (!hasEmbeddedApp(d.raw.inputApplicationType)) return;
+    if (c === 'SubGraph' && !hasEmbeddedApp(d.raw.outputApplicationType)) return;
     const newId = `${d.id}/${c.toLowerCase()}`;
     constructIds.set(d.id, newId);
+    const inputFields = fieldList(d.raw.inputAppFields, `${d.ptr}/inputAppFields`);
     appDrafts.push({
       raw: d.raw,
       id: d.id,
@@ -171,11 +179,31 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
       // Q13: a construct app is an application whatever its category.
       categoryType: 'Application',
       isGroup: false,
-      parentId: c === 'Gather' ? newId : d.parentId,
-      fields: [...fieldList(d.raw.inputAppFields, `${d.ptr}/inputAppFields`), ...d.fields],
+      parentId: c === 'Gather' || c === 'SubGraph' ? newId : d.parentId,
+      fields: c === 'SubGraph' ? inputFields : [...inputFields, ...d.fields],
+      attrCount: inputFields.length,
       ptr: d.ptr,
       appOf: di,
     });
+    if (c === 'SubGraph') {
+      const outFields = fieldList(d.raw.outputAppFields, `${d.ptr}/outputAppFields`);
+      const outId = typeof d.raw.outputApplicationId === 'string' && d.raw.outputApplicationId !== '' ? d.raw.outputApplicationId : `${d.id}/output`;
+      outputPorts.set(d.id, { app: outId, ports: new Set(outFields.map((f) => f.id)) });
+      appDrafts.push({
+        raw: d.raw,
+        id: outId,
+        name: typeof d.raw.outputApplicationName === 'string' && d.raw.outputApplicationName !== '' ? d.raw.outputApplicationName : d.name,
+        category: d.raw.outputApplicationType as string,
+        categoryType: 'Application',
+        isGroup: false,
+        parentId: newId,
+        fields: outFields,
+        attrCount: outFields.length,
+        ptr: d.ptr,
+        appOf: di,
+        outputApp: true,
+      });
+    }
     d.id = newId;
   });
   for (const d of drafts) {
@@ -187,7 +215,7 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
   const nodes: LgNode[] = all.map((d, index) => {
     byId.set(d.id, index);
     const { kind, construct } = kindOf(d.category, d.categoryType, d.isGroup);
-    const attrFields = d.appOf !== undefined ? d.fields.slice(0, fieldCount(d.raw.inputAppFields)) : d.fields;
+    const attrFields = d.attrCount !== undefined ? d.fields.slice(0, d.attrCount) : d.fields;
     return {
       index,
       id: d.id,
@@ -209,7 +237,8 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
   all.forEach((d, i) => {
     if (d.appOf !== undefined) {
       nodes[i].appOf = d.appOf;
-      nodes[d.appOf].inputApp = i;
+      if (d.outputApp) nodes[d.appOf].outputApp = i;
+      else nodes[d.appOf].inputApp = i;
     }
     if (d.parentId === undefined) return;
     const p = byId.get(d.parentId);
@@ -221,14 +250,10 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
   breakParentCycles(nodes);
   for (const n of nodes) if (n.parent >= 0) nodes[n.parent].children.push(n.index);
 
-  const links = buildLinks(doc, byId, removed, constructIds, nodes);
+  const links = buildLinks(doc, byId, removed, constructIds, outputPorts, nodes);
   const modelData = doc.modelData && typeof doc.modelData === 'object' ? doc.modelData : {};
   const reprodata = doc.reprodata && typeof doc.reprodata === 'object' ? doc.reprodata : undefined;
   return { file, version, modelData, nodes, links, byId, reprodata, doc };
-}
-
-function fieldCount(list: unknown): number {
-  return Array.isArray(list) ? list.filter((f) => f && typeof f === 'object').length : 0;
 }
 
 /** A parent chain that loops back makes every node on it top level; validate reports it. */
@@ -255,6 +280,7 @@ function buildLinks(
   byId: Map<string, number>,
   removed: Set<string>,
   constructIds: Map<string, string>,
+  outputPorts: Map<string, { app: string; ports: Set<string> }>,
   nodes: LgNode[],
 ): LgLink[] {
   const rawLinks: unknown[] = Array.isArray(doc.linkDataArray) ? doc.linkDataArray : [];
@@ -262,9 +288,13 @@ function buildLinks(
   rawLinks.forEach((l, i) => {
     if (!l || typeof l !== 'object') return;
     const o = l as Record<string, unknown>;
-    const fromId = o.from === undefined || o.from === null ? '' : String(o.from);
+    let fromId = o.from === undefined || o.from === null ? '' : String(o.from);
     let toId = o.to === undefined || o.to === null ? '' : String(o.to);
     if (removed.has(fromId) || removed.has(toId)) return;
+    const subFrom = outputPorts.get(fromId);
+    if (subFrom && subFrom.ports.has(String(o.fromPort))) fromId = subFrom.app;
+    const subTo = outputPorts.get(toId);
+    if (subTo && subTo.ports.has(String(o.toPort))) toId = subTo.app;
     // Links into a Gather feed the construct (gather expansion), not its app (§1.9 step 4).
     const gather = constructIds.get(toId);
     if (gather !== undefined && gather.endsWith('/gather')) {
