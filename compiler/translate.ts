@@ -1,0 +1,60 @@
+// The pipeline as one call: input (LG or drop list) → filled LG → drop table → output chunks.
+// The CLIs (dlg-translate, dlg-deploy) are thin shells over this.
+
+import { CODES, error, hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
+import { dropListChunks, normaliseDropList } from './emit/droplist.ts';
+import { pgtChunks, type PgtOptions } from './emit/pgt.ts';
+import { buildLogicalGraph, type LoadedInput } from './load/index.ts';
+import type { LogicalGraph, OjsDocument } from './model.ts';
+import { unroll, type DropTable, type UnrollOptions } from './unroll/index.ts';
+
+export type EmitKind = 'lg' | 'pgt' | 'pgtp' | 'pg';
+
+/** Fills an LG document (parameters, configurations, globals); supplied by compiler/fill. */
+export type FillStep = (doc: OjsDocument, file: string) => Result<OjsDocument>;
+
+export interface TranslateOptions extends UnrollOptions, PgtOptions {
+  emit: EmitKind;
+  fill?: FillStep;
+}
+
+export type Translation =
+  | { kind: 'lg'; doc: OjsDocument; lg: LogicalGraph }
+  | { kind: 'table'; lg: LogicalGraph; table: DropTable }
+  | { kind: 'drops'; drops: Record<string, unknown>[]; trailing?: Record<string, unknown> };
+
+export function translate(input: LoadedInput, options: TranslateOptions): Result<Translation> {
+  const diagnostics: Diagnostic[] = [];
+  if (input.kind === 'drops') {
+    if (options.emit === 'lg') {
+      return { diagnostics: [error(CODES.PG_WHERE_LG_EXPECTED, 'the input is a drop list (PGT or PG): it cannot be turned back into a logical graph; --emit lg needs an LG or LGT', { file: input.file })] };
+    }
+    return { value: { kind: 'drops', drops: normaliseDropList(input.drops), trailing: input.reprodata }, diagnostics };
+  }
+  let doc = input.doc;
+  if (options.fill) {
+    const filled = options.fill(doc, input.file);
+    diagnostics.push(...filled.diagnostics);
+    if (!filled.value || hasErrors(filled.diagnostics)) return { diagnostics };
+    doc = filled.value;
+  }
+  const lg = buildLogicalGraph(doc, input.file, input.version);
+  if (options.emit === 'lg') return { value: { kind: 'lg', doc, lg }, diagnostics };
+  const u = unroll(lg, options);
+  diagnostics.push(...u.diagnostics.map((d) => ({ file: input.file, ...d })));
+  if (!u.value) return { diagnostics };
+  return { value: { kind: 'table', lg, table: u.value }, diagnostics };
+}
+
+/** The output document of a translation, as JSON text chunks. */
+export function* outputChunks(t: Translation, options: PgtOptions): Generator<string> {
+  if (t.kind === 'lg') {
+    yield JSON.stringify(t.doc, null, options.pretty ? 2 : undefined) + (options.pretty ? '\n' : '');
+    return;
+  }
+  if (t.kind === 'drops') {
+    yield* dropListChunks(t.drops, t.trailing, options.pretty);
+    return;
+  }
+  yield* pgtChunks(t.table, options);
+}

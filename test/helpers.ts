@@ -1,0 +1,62 @@
+// Shared test helpers: where the reference fixtures live and a one-call translation.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildLogicalGraph, loadFile, loadValue } from '../compiler/load/index.ts';
+import type { LogicalGraph } from '../compiler/model.ts';
+import { unroll, type DropTable, type UnrollOptions } from '../compiler/unroll/index.ts';
+import { pgtChunks } from '../compiler/emit/pgt.ts';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const shared = resolve(repoRoot, '../shared/fixtures/daliuge');
+if (!existsSync(shared)) throw new Error(`the shared fixtures are missing: ${shared}`);
+export const lgDir = join(shared, 'translator/logical_graphs');
+
+export function lgOf(file: string): LogicalGraph {
+  const r = loadFile(file);
+  if (!r.value || r.value.kind !== 'lg') throw new Error(`not an LG: ${file}: ${JSON.stringify(r.diagnostics)}`);
+  return buildLogicalGraph(r.value.doc, file, r.value.version);
+}
+
+/** Loads an LG from a JSON object (after edits made by a test). */
+export function lgOfValue(doc: unknown, file = 'test.graph'): LogicalGraph {
+  const r = loadValue(doc, file);
+  if (!r.value || r.value.kind !== 'lg') throw new Error(`not an LG: ${JSON.stringify(r.diagnostics)}`);
+  return buildLogicalGraph(r.value.doc, file, r.value.version);
+}
+
+export function readJson(file: string): any {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+export function tableOf(lg: LogicalGraph, opts: UnrollOptions = {}): DropTable {
+  const u = unroll(lg, opts);
+  if (!u.value) throw new Error(`unroll failed: ${u.diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+  return u.value;
+}
+
+/** The emitted PGT parsed back: drop specs (without the trailing element) and the trailing element. */
+export function pgtOf(t: DropTable, oidPrefix = '1'): { drops: any[]; trailing: any } {
+  const list = JSON.parse([...pgtChunks(t, { oidPrefix })].join(''));
+  const trailing = list.pop();
+  return { drops: list, trailing };
+}
+
+export function entryOid(e: unknown): string {
+  return typeof e === 'string' ? e : Object.keys(e as object)[0];
+}
+
+/** Distinct (producer → consumer) drop pairs read from both ends of every relationship list. */
+export function edgesOf(drops: any[]): { edges: Set<string>; oneSided: string[] } {
+  const oids = new Set(drops.map((d) => d.oid));
+  const fromSource = new Set<string>();
+  const fromTarget = new Set<string>();
+  for (const d of drops) {
+    for (const list of ['outputs', 'consumers']) for (const e of d[list] ?? []) fromSource.add(`${d.oid}>${entryOid(e)}`);
+    for (const list of ['producers', 'inputs']) for (const e of d[list] ?? []) fromTarget.add(`${entryOid(e)}>${d.oid}`);
+  }
+  const oneSided = [...fromSource].filter((p) => !fromTarget.has(p)).concat([...fromTarget].filter((p) => !fromSource.has(p)));
+  for (const p of fromSource) for (const o of p.split('>')) if (!oids.has(o)) oneSided.push(`unknown ${o}`);
+  return { edges: new Set([...fromSource, ...fromTarget]), oneSided };
+}
+
