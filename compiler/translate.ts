@@ -47,7 +47,7 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
 }
 
 /** The output document of a translation, as JSON text chunks. */
-export function* outputChunks(t: Translation, options: PgtOptions): Generator<string> {
+export function* outputChunks(t: Translation, options: PgtOptions): Generator<string | Uint8Array> {
   if (t.kind === 'lg') {
     yield JSON.stringify(t.doc, null, options.pretty ? 2 : undefined) + (options.pretty ? '\n' : '');
     return;

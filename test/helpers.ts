@@ -37,7 +37,7 @@ export function tableOf(lg: LogicalGraph, opts: UnrollOptions = {}): DropTable {
 
 /** The emitted PGT parsed back: drop specs (without the trailing element) and the trailing element. */
 export function pgtOf(t: DropTable, oidPrefix = '1'): { drops: any[]; trailing: any } {
-  const list = JSON.parse([...pgtChunks(t, { oidPrefix })].join(''));
+  const list = JSON.parse(Buffer.concat([...pgtChunks(t, { oidPrefix })]).toString());
   const trailing = list.pop();
   return { drops: list, trailing };
 }

@@ -2,7 +2,8 @@
 // of about 1 MiB, never as one string. Per drop: the node template plus its identity and
 // relationship lists; O(drops + edges) overall, no per-edge object.
 
-import { adjacency, digitsOf, radices, REL_APP_DATA, type DropTable } from '../unroll/index.ts';
+import { adjacency, digitsOf, radices, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable } from '../unroll/index.ts';
+import { ByteChunks } from './bytes.ts';
 import { grpDataTemplate, nodeTemplate, type DropTemplate, type SpecOptions } from './template.ts';
 
 export interface PgtOptions extends SpecOptions {
@@ -11,8 +12,6 @@ export interface PgtOptions extends SpecOptions {
   /** node and island of a drop (partitioned template or physical graph) */
   placement?: (drop: number) => { node: string; island: string };
 }
-
-const CHUNK = 1 << 20;
 
 /** The trailing graph-level element and whether per-drop reprodata is kept (§4.1, §4.7). */
 function reproOf(t: DropTable): { trailing: string; perDrop: boolean } {
@@ -103,81 +102,120 @@ function escapeHead(tpl: DropTemplate): DropTemplate {
   return { ...tpl, oidHead: JSON.stringify(tpl.oidHead).slice(1, -1) };
 }
 
-/** Yields the PGT JSON text in chunks. */
-export function* pgtChunks(t: DropTable, opts: PgtOptions): Generator<string> {
+interface Encoded {
+  oidHead: Buffer;
+  pre: Buffer;
+  mid: Buffer;
+  post: Buffer;
+}
+
+/**
+ * Yields the PGT JSON text in byte chunks of about 1 MiB. Relationship lists are written
+ * entry by entry, so a drop with 10^7 outputs never becomes one huge string. A chunk's
+ * memory is reused once the consumer pulls the next one (see ByteChunks.drain).
+ */
+export function* pgtChunks(t: DropTable, opts: PgtOptions): Generator<Buffer> {
   const repro = reproOf(t);
   const names = new DropNames(t, opts, repro);
+  const encoded: (Encoded | undefined)[] = names.templates.map((tpl) =>
+    tpl ? { oidHead: Buffer.from(tpl.oidHead), pre: Buffer.from(tpl.pre), mid: Buffer.from(tpl.mid), post: Buffer.from(tpl.post) } : undefined,
+  );
   const out = adjacency(t.n, t.m, t.src);
   const inn = adjacency(t.n, t.m, t.dst);
   const relSrc = t.rels.map((r) => (r.srcName === null ? null : JSON.stringify(r.srcName)));
   const relDst = t.rels.map((r) => (r.dstName === null ? null : JSON.stringify(r.dstName)));
-  let buf = opts.pretty ? '[\n' : '[';
+  const w = new ByteChunks();
+  const sep = opts.pretty ? ',\n' : ',';
+  w.str(opts.pretty ? '[\n' : '[');
+  const single = opts.pretty ? undefined : w;
   for (let d = 0; d < t.n; d++) {
+    // Pretty output re-parses each drop, so it goes through a small writer of its own.
+    const x = single ?? new ByteChunks();
     const tpl = names.template(d);
-    const oid = tpl.oidHead + names.iid(d) + (t.dropGrp[d] ? '-grp-data' : '');
-    let s = `{"oid":"${oid}"${tpl.pre},"rank":[${names.rank(d)}]`;
-    if (tpl.loopCtx) s += `,"loop_ctx":${names.loopCtx(d)}`;
-    if (tpl.procIndex) s += `,"proc_index":${names.procIndex(d)}`;
-    s += `${tpl.mid},"iid":"${names.iid(d)}"${tpl.post}`;
-
-    // Relationship lists, each entry `{"<other oid>": "<port>"}` or a plain oid (§3.8).
-    let outputs = '', consumers = '', producers = '', inputs = '', ports = '', portMap = '';
-    let o = out.offsets[d];
-    const oEnd = out.offsets[d + 1];
-    let i = inn.offsets[d];
-    const iEnd = inn.offsets[d + 1];
-    // Merge both lists by edge id, so `ports` is in the order the relationships were made.
-    while (o < oEnd || i < iEnd) {
-      const useOut = i >= iEnd || (o < oEnd && out.edges[o] < inn.edges[i]);
-      if (useOut) {
-        const e = out.edges[o++];
-        const r = t.rel[e];
-        const other = names.oid(t.dst[e]);
-        const name = relSrc[r];
-        const entry = name === null ? `"${other}"` : `{"${other}":${name}}`;
-        if (t.rels[r].kind === REL_APP_DATA) outputs += (outputs ? ',' : '') + entry;
-        else consumers += (consumers ? ',' : '') + entry;
-        ports += `${ports ? ',' : ''}{"name":${name ?? 'null'},"oid":"${other}","direction":"output"}`;
-      } else {
-        const e = inn.edges[i++];
-        const r = t.rel[e];
-        const other = names.oid(t.src[e]);
-        const name = relDst[r];
-        const entry = name === null ? `"${other}"` : `{"${other}":${name}}`;
-        if (t.rels[r].kind === REL_APP_DATA) {
-          producers += (producers ? ',' : '') + entry;
-          if (name !== null) portMap += `${portMap ? ',' : ''}${name}:${relSrc[r] ?? 'null'}`;
-        } else inputs += (inputs ? ',' : '') + entry;
-        ports += `${ports ? ',' : ''}{"name":${name ?? 'null'},"oid":"${other}","direction":"input"}`;
-      }
-    }
-    if (producers) s += `,"producers":[${producers}]`;
-    if (consumers) s += `,"consumers":[${consumers}]`;
-    if (inputs) s += `,"inputs":[${inputs}]`;
-    if (outputs) s += `,"outputs":[${outputs}]`;
-    if (portMap) s += `,"port_map":{${dedupeKeys(portMap)}}`;
-    if (ports) s += `,"ports":[${ports}]`;
+    const enc = encoded[t.dropNode[d] * 2 + t.dropGrp[d]]!;
+    const iid = names.iid(d);
+    x.str('{"oid":"');
+    x.bytes(enc.oidHead);
+    x.str(t.dropGrp[d] ? `${iid}-grp-data"` : `${iid}"`);
+    x.bytes(enc.pre);
+    x.str(`,"rank":[${names.rank(d)}]`);
+    if (tpl.loopCtx) x.str(`,"loop_ctx":${names.loopCtx(d)}`);
+    if (tpl.procIndex) x.str(`,"proc_index":${names.procIndex(d)}`);
+    x.bytes(enc.mid);
+    x.str(`,"iid":"${iid}"`);
+    x.bytes(enc.post);
+    writeRelationships(x, t, names, d, out, inn, relSrc, relDst);
     if (opts.placement) {
       const p = opts.placement(d);
-      s += `,"node":${JSON.stringify(p.node)},"island":${JSON.stringify(p.island)}`;
+      x.str(`,"node":${JSON.stringify(p.node)},"island":${JSON.stringify(p.island)}`);
     }
-    s += '}';
-    if (opts.pretty) s = indent(s);
-    buf += s + (opts.pretty ? ',\n' : ',');
-    if (buf.length >= CHUNK) {
-      yield buf;
-      buf = '';
+    x.str('}');
+    if (x !== w) {
+      x.flush();
+      w.str(indent(Buffer.concat(x.take()).toString()));
     }
+    w.str(sep);
+    if (w.hasReady) yield* w.drain();
   }
-  buf += opts.pretty ? indent(repro.trailing) + '\n]\n' : repro.trailing + ']';
-  yield buf;
+  w.str(opts.pretty ? indent(repro.trailing) + '\n]\n' : repro.trailing + ']');
+  w.flush();
+  yield* w.drain();
 }
 
-/** port_map is an object: a repeated key would be invalid-ish JSON; keep the last, as Python does. */
-function dedupeKeys(body: string): string {
-  if (body.indexOf(',') < 0) return body;
-  const obj = JSON.parse(`{${body}}`) as Record<string, unknown>;
-  return JSON.stringify(obj).slice(1, -1);
+/**
+ * The relationship lists of drop d (§3.8): each entry `{"<other oid>": "<port>"}` or a plain
+ * oid; `ports` in the order the relationships were made. O(degree) per list.
+ */
+function writeRelationships(
+  x: ByteChunks, t: DropTable, names: DropNames, d: number,
+  out: Adjacency, inn: Adjacency, relSrc: (string | null)[], relDst: (string | null)[],
+): void {
+  const oLo = out.offsets[d], oHi = out.offsets[d + 1];
+  const iLo = inn.offsets[d], iHi = inn.offsets[d + 1];
+  if (oLo === oHi && iLo === iHi) return;
+  const list = (key: string, adj: Adjacency, lo: number, hi: number, kind: number, incoming: boolean) => {
+    let first = true;
+    for (let k = lo; k < hi; k++) {
+      const e = adj.edges[k];
+      const r = t.rel[e];
+      if (t.rels[r].kind !== kind) continue;
+      x.str(first ? `,"${key}":[` : ',');
+      first = false;
+      const other = names.oid(incoming ? t.src[e] : t.dst[e]);
+      const name = incoming ? relDst[r] : relSrc[r];
+      x.str(name === null ? `"${other}"` : `{"${other}":${name}}`);
+    }
+    if (!first) x.str(']');
+  };
+  list('producers', inn, iLo, iHi, REL_APP_DATA, true);
+  list('consumers', out, oLo, oHi, REL_DATA_APP, false);
+  list('inputs', inn, iLo, iHi, REL_DATA_APP, true);
+  list('outputs', out, oLo, oHi, REL_APP_DATA, false);
+  // port_map: the data drop's input port → the producer's output port (the last one wins).
+  let portMap: Map<string, string> | undefined;
+  for (let k = iLo; k < iHi; k++) {
+    const r = t.rel[inn.edges[k]];
+    if (t.rels[r].kind !== REL_APP_DATA || relDst[r] === null) continue;
+    (portMap ??= new Map()).set(relDst[r]!, relSrc[r] ?? 'null');
+  }
+  if (portMap) {
+    let s = '';
+    for (const [k, v] of portMap) s += `${s ? ',' : ''}${k}:${v}`;
+    x.str(`,"port_map":{${s}}`);
+  }
+  // ports: merge incoming and outgoing by edge id, i.e. by creation order.
+  x.str(',"ports":[');
+  let o = oLo, i = iLo, first = true;
+  while (o < oHi || i < iHi) {
+    const useOut = i >= iHi || (o < oHi && out.edges[o] < inn.edges[i]);
+    const e = useOut ? out.edges[o++] : inn.edges[i++];
+    const r = t.rel[e];
+    const name = useOut ? relSrc[r] : relDst[r];
+    const other = names.oid(useOut ? t.dst[e] : t.src[e]);
+    x.str(`${first ? '' : ','}{"name":${name ?? 'null'},"oid":"${other}","direction":"${useOut ? 'output' : 'input'}"}`);
+    first = false;
+  }
+  x.str(']');
 }
 
 function indent(json: string): string {

@@ -11,7 +11,7 @@ import { nodeSpec } from './classes.ts';
 import { computeProps } from './props.ts';
 import { dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from './table.ts';
 
-export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type DropTable, type Rel, type DropBlock } from './table.ts';
+export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
 export { nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
 export { truthy, multiplicity, type NodeProps } from './props.ts';
