@@ -37,7 +37,10 @@ export function tableOf(lg: LogicalGraph, opts: UnrollOptions = {}): DropTable {
 
 /** The emitted PGT parsed back: drop specs (without the trailing element) and the trailing element. */
 export function pgtOf(t: DropTable, oidPrefix = '1'): { drops: any[]; trailing: any } {
-  const list = JSON.parse(Buffer.concat([...pgtChunks(t, { oidPrefix })]).toString());
+  // A chunk's memory is reused once the next is pulled: copy each as it comes.
+  const parts: Buffer[] = [];
+  for (const c of pgtChunks(t, { oidPrefix })) parts.push(Buffer.from(c));
+  const list = JSON.parse(Buffer.concat(parts).toString());
   const trailing = list.pop();
   return { drops: list, trailing };
 }

@@ -5,7 +5,7 @@
 const CHUNK = 1 << 20;
 
 export class ByteChunks {
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
   /** full chunks ready to be taken by the consumer */
   readonly ready: Buffer[] = [];

@@ -10,7 +10,7 @@ export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Arr
   const fd = openSync(tmp, 'w');
   let bytes = 0;
   try {
-    for (const c of chunks) bytes += writeSync(fd, c);
+    for (const c of chunks) bytes += typeof c === 'string' ? writeSync(fd, c) : writeSync(fd, c);
     // No fsync: the rename already guarantees readers never see a partial file; forcing
     // gigabytes to disk would cost more than the whole translation.
 
