@@ -1,0 +1,201 @@
+// dlg-deploy: deploy a physical graph on a manager (--url), or run it here on the embedded
+// engine. Exit status: 0 FINISHED, 1 FAILED or CANCELLED, 2 usage, input or connection errors.
+
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { CODES } from '../../compiler/diagnostics.ts';
+import { ManagerClient } from '../client/client.ts';
+import { type Progress, doneCounts, submit, waitForSession } from '../client/deploy.ts';
+import { runEmbedded } from '../client/embedded.ts';
+import { TranslateUnavailable, translateForDeploy } from '../client/translate.ts';
+import { SessionState, sessionStateName } from '../states.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
+
+const TOOL = 'dlg-deploy';
+
+interface Options {
+  url?: string;
+  sessionId?: string;
+  skipDeploy?: boolean;
+  wait?: boolean;
+  pollInterval: number;
+  params: string[];
+  dlgRoot?: string;
+  maxWorkers?: number;
+  compress?: boolean;
+  progress: boolean;
+}
+
+function positive(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+function readGraph(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (err) {
+    throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, `cannot read ${file}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, `${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A drop list (PG or PGT) goes as it is; a JSON object is a logical graph to translate first. */
+async function toDropList(graph: unknown, file: string, opts: Options): Promise<unknown[]> {
+  if (Array.isArray(graph)) return graph;
+  if (typeof graph === 'object' && graph !== null) {
+    try {
+      return await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url });
+    } catch (err) {
+      if (err instanceof TranslateUnavailable) throw new UserError(CODES.DEPLOY_NEEDS_TRANSLATOR, `${file}: ${err.message}`);
+      throw err;
+    }
+  }
+  throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, `${file} holds neither a drop list (PG/PGT) nor a logical graph`);
+}
+
+function progressBar(enabled: boolean) {
+  if (!enabled) return { update(_p: Progress) {}, stop() {} };
+  const start = Date.now();
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: ' {bar} {value}/{total} drops | {completed} completed, {error} error, {skipped} skipped | {elapsed}s',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(p: Progress) {
+      const d = doneCounts(p);
+      const payload = { ...d, elapsed: ((Date.now() - start) / 1000).toFixed(1) };
+      if (!started) {
+        bar.start(p.total, d.done, payload);
+        started = true;
+      } else {
+        bar.setTotal(p.total);
+        bar.update(d.done, payload);
+      }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function summaryLine(status: number, p: Progress | undefined, seconds: number): string {
+  const counts = p ? doneCounts(p) : undefined;
+  const drops = counts && p ? ` — ${counts.completed} completed, ${counts.error} error, ${counts.skipped} skipped of ${p.total} drops` : '';
+  return `session ${sessionStateName(status)} in ${seconds.toFixed(1)} s${drops}`;
+}
+
+function exitFor(status: number): number {
+  return status === SessionState.FINISHED ? EXIT_OK : EXIT_FAILED;
+}
+
+async function deployRemote(pg: unknown[], opts: Options): Promise<number> {
+  let base: URL;
+  try {
+    base = new URL(opts.url!);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new UserError(CODES.USAGE, `--url must be an http(s) URL such as http://localhost:8000, not '${opts.url}'`);
+  }
+  const client = new ManagerClient(base.toString());
+  const t0 = Date.now();
+  const { sessionId, drops } = await submit(client, pg, { sessionId: opts.sessionId, skipDeploy: opts.skipDeploy, compress: opts.compress });
+  process.stdout.write(`${sessionId}\n`);
+  printNote(TOOL, `session ${sessionId}: ${drops} drops ${opts.skipDeploy ? 'appended (not deployed)' : 'deployed'} on ${client.baseUrl}`);
+  if (!opts.wait || opts.skipDeploy) return EXIT_OK;
+  const bar = progressBar(opts.progress);
+  let last: Progress | undefined;
+  const status = await waitForSession(client, sessionId, {
+    pollIntervalMs: opts.pollInterval * 1000,
+    onProgress: (p) => {
+      last = p;
+      bar.update(p);
+    },
+  });
+  bar.stop();
+  printNote(TOOL, summaryLine(status, last, (Date.now() - t0) / 1000));
+  return exitFor(status);
+}
+
+async function deployEmbedded(pg: unknown[], opts: Options): Promise<number> {
+  const bar = progressBar(opts.progress);
+  let cancel: (() => void) | undefined;
+  const onSignal = () => cancel?.();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const r = await runEmbedded(pg, {
+      dlgRoot: opts.dlgRoot,
+      maxWorkers: opts.maxWorkers,
+      sessionId: opts.sessionId,
+      onProgress: (s) => bar.update(s),
+      progressIntervalMs: 200,
+      onStarted: (c) => (cancel = c),
+    });
+    bar.stop();
+    printNote(TOOL, summaryLine(r.status, r.summary, (r.deployMs + r.runMs) / 1000));
+    process.stdout.write(`${r.sessionDir}\n`);
+    return exitFor(r.status);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command(TOOL)
+    .description('Deploy a physical graph on a DALiuGE-compatible manager, or run it here without a server')
+    .argument('<graph>', 'PG or PGT JSON (a drop list), or a logical graph; - reads stdin')
+    .option('-u, --url <url>', 'manager URL, e.g. http://localhost:8000 (default: run on the embedded engine)')
+    .option('-s, --session-id <id>', 'session id (default: the Unix time, as DALiuGE)')
+    .option('-S, --skip-deploy', 'create the session and append the graph, but do not deploy it')
+    .option('-w, --wait', 'with --url: wait for the session to end, showing progress')
+    .option('-i, --poll-interval <seconds>', 'seconds between status polls with --wait', positive('--poll-interval'), 1)
+    .option('-p, --params <file-or-name=value>', 'parameters for a logical graph input (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--dlg-root <dir>', 'embedded engine: DALiuGE root; sessions go to <dir>/workspace (default ~/dlg)')
+    .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
+    .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
+    .option('--no-progress', 'no progress bar')
+    .showHelpAfterError()
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let file: string;
+  try {
+    program.parse(argv);
+    file = program.args[0]!;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  const opts = program.opts<Options>();
+  opts.progress = opts.progress !== false && process.stderr.isTTY === true;
+  if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
+  if (!opts.url && opts.skipDeploy) throw new UserError(CODES.USAGE, '--skip-deploy needs --url: the embedded engine always runs the graph');
+  const pg = await toDropList(readGraph(file), file, opts);
+  return opts.url ? deployRemote(pg, opts) : deployEmbedded(pg, opts);
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.exitCode = reportFailure(TOOL, err);
+  },
+);

@@ -1,0 +1,200 @@
+// A typed client for the manager REST API (reference §7.4-§7.6). It speaks the wire format
+// only, so it works against this project's managers and against DALiuGE's.
+
+import { deflateSync } from 'node:zlib';
+import type { DropSpec } from '../drops/spec.ts';
+import type { DropLogs, SessionInfo, SessionListEntry } from '../managers/manager.ts';
+import type { DropStatus, StatusSummary } from '../session/session.ts';
+
+/** The manager answered with an error body {"type", "args"} (or something else non-2xx). */
+export class ManagerError extends Error {
+  constructor(
+    readonly url: string,
+    readonly httpStatus: number,
+    readonly type: string,
+    readonly args: unknown[],
+  ) {
+    super(`${type} (HTTP ${httpStatus}) from ${url}: ${describeArgs(args)}`);
+    this.name = 'ManagerError';
+  }
+}
+
+/** The manager could not be reached at all. */
+export class ConnectionError extends Error {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
+    super(`cannot reach the manager at ${url}: ${why}`);
+    this.name = 'ConnectionError';
+  }
+}
+
+function describeArgs(args: unknown[]): string {
+  return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join('; ');
+}
+
+export interface ClientOptions {
+  /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
+  timeoutMs?: number;
+}
+
+export interface AppendOptions {
+  /** zlib-compress the body, labelled gzip, as DALiuGE's client does. */
+  compress?: boolean;
+}
+
+type Body = { json: unknown } | { form: Record<string, string> } | { raw: string | Buffer; type: string; encoding?: string } | undefined;
+
+export class ManagerClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? 600_000;
+  }
+
+  private async request(method: string, path: string, body?: Body): Promise<Response> {
+    const url = this.baseUrl + path;
+    const headers: Record<string, string> = {};
+    let payload: string | Buffer | undefined;
+    if (body && 'json' in body) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body.json);
+    } else if (body && 'form' in body) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(body.form).toString();
+    } else if (body) {
+      headers['content-type'] = body.type;
+      if (body.encoding) headers['content-encoding'] = body.encoding;
+      payload = body.raw;
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw new ConnectionError(this.baseUrl, err);
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => '');
+      let type = `HTTP${res.status}`;
+      let args: unknown[] = [text.slice(0, 500) || res.statusText];
+      try {
+        const e = JSON.parse(text) as { type?: unknown; args?: unknown };
+        if (typeof e.type === 'string') type = e.type;
+        if (Array.isArray(e.args)) args = e.args;
+        else if (e.args !== undefined) args = [e.args];
+      } catch {
+        /* not a JSON error body (DALiuGE answers 500 with HTML) */
+      }
+      throw new ManagerError(url, res.status, type, args);
+    }
+    return res;
+  }
+
+  private async json<T>(method: string, path: string, body?: Body): Promise<T> {
+    const res = await this.request(method, path, body);
+    const text = await res.text();
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+
+  private s(sessionId: string): string {
+    return `/api/sessions/${encodeURIComponent(sessionId)}`;
+  }
+
+  // Common routes (node, island and master managers).
+  createSession(sessionId: string): Promise<{ sessionId: string }> {
+    return this.json('POST', '/api/sessions', { json: { sessionId } });
+  }
+  sessions(): Promise<SessionListEntry[]> {
+    return this.json('GET', '/api/sessions');
+  }
+  session(sessionId: string): Promise<SessionInfo> {
+    return this.json('GET', this.s(sessionId));
+  }
+  async deleteSession(sessionId: string): Promise<void> {
+    await this.json('DELETE', this.s(sessionId));
+  }
+  sessionStatus(sessionId: string): Promise<number | Record<string, unknown>> {
+    return this.json('GET', `${this.s(sessionId)}/status`);
+  }
+  async deploy(sessionId: string, completed: readonly string[] = []): Promise<void> {
+    // As DALiuGE's client: a form body, and no body at all when nothing is completed.
+    await this.json('POST', `${this.s(sessionId)}/deploy`, completed.length ? { form: { completed: completed.join(',') } } : undefined);
+  }
+  async cancel(sessionId: string): Promise<void> {
+    await this.json('POST', `${this.s(sessionId)}/cancel`);
+  }
+  graph(sessionId: string): Promise<Record<string, DropSpec>> {
+    return this.json('GET', `${this.s(sessionId)}/graph`);
+  }
+  graphSize(sessionId: string): Promise<number> {
+    return this.json('GET', `${this.s(sessionId)}/graph/size`);
+  }
+  graphStatus(sessionId: string): Promise<Record<string, DropStatus>> {
+    return this.json('GET', `${this.s(sessionId)}/graph/status`);
+  }
+  /** Our extension; undefined when the manager does not have it (DALiuGE's). */
+  async graphSummary(sessionId: string): Promise<StatusSummary | undefined> {
+    try {
+      return await this.json<StatusSummary>('GET', `${this.s(sessionId)}/graph/summary`);
+    } catch (err) {
+      if (err instanceof ManagerError && err.httpStatus === 404 && err.type !== 'NoSessionException') return undefined;
+      throw err;
+    }
+  }
+  async append(sessionId: string, graph: unknown, opts: AppendOptions = {}): Promise<void> {
+    const text = typeof graph === 'string' ? graph : JSON.stringify(graph);
+    const raw = opts.compress ? deflateSync(text) : text;
+    await this.json('POST', `${this.s(sessionId)}/graph/append`, {
+      raw,
+      type: 'application/json',
+      encoding: opts.compress ? 'gzip' : undefined,
+    });
+  }
+  reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }> {
+    return this.json('GET', `${this.s(sessionId)}/repro/data`);
+  }
+  reproStatus(sessionId: string): Promise<boolean> {
+    return this.json('GET', `${this.s(sessionId)}/repro/status`);
+  }
+  async sessionLog(sessionId: string): Promise<string> {
+    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text();
+  }
+  sessionDir(sessionId: string): Promise<{ dir: string }> {
+    return this.json('GET', `${this.s(sessionId)}/dir`);
+  }
+  dropLogs(sessionId: string, oid: string): Promise<DropLogs> {
+    return this.json('GET', `${this.s(sessionId)}/graph/drop/${encodeURIComponent(oid)}`);
+  }
+  dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    return this.json('GET', `${this.s(sessionId)}/graph/drop/data/${encodeURIComponent(oid)}`);
+  }
+  submissionMethods(): Promise<{ methods: string[] }> {
+    return this.json('GET', '/api/submission_method');
+  }
+  async stop(): Promise<void> {
+    await this.json('POST', '/api/stop');
+  }
+
+  // Node manager routes.
+  node(): Promise<{ sessions: SessionListEntry[] }> {
+    return this.json('GET', '/api');
+  }
+  async link(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
+    await this.json('POST', `${this.s(sessionId)}/graph/link`, { form: { lhOID, rhOID, linkType: String(linkType) } });
+  }
+  async subscriptions(sessionId: string, byPeer: Record<string, [string, number, string][]>): Promise<void> {
+    await this.json('POST', `${this.s(sessionId)}/subscriptions`, { json: byPeer });
+  }
+  async trigger(sessionId: string, uids: readonly string[]): Promise<void> {
+    await this.json('POST', `${this.s(sessionId)}/trigger`, { json: uids });
+  }
+
+  // Island manager routes (for mapping a graph onto the nodes a manager reports).
+  nodes(): Promise<string[]> {
+    return this.json('GET', '/api/nodes');
+  }
+}

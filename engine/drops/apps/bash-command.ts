@@ -1,0 +1,137 @@
+// Building a BashShellApp command line (reference §8.9): `{uid}` placeholders, named
+// port/argument placeholders read with their encodings, and the legacy %iN/%oN forms.
+// Every substituted value is shell-quoted unless its argument is marked raw, so a file name
+// with a space or a `;` in a data drop can never change the command's meaning.
+
+import type { AppDrop } from '../app.ts';
+import type { DataDrop } from '../data.ts';
+import { DropState } from '../../states.ts';
+import { DropFailure } from '../../errors.ts';
+import { type ArgField, entryPort, isObject, relationshipList, stringParam, valueText } from '../spec.ts';
+
+const SAFE = /^[A-Za-z0-9_\-+=.,:/@%^]+$/;
+
+/** POSIX single-quote quoting; plain words stay as they are, so commands remain readable. */
+export function shellQuote(s: string): string {
+  if (s === '') return "''";
+  if (SAFE.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+interface Argument {
+  name: string;
+  value: unknown;
+  encoding: string;
+  positional: boolean;
+  precious: boolean;
+  raw: boolean;
+}
+
+function argumentsOf(app: AppDrop): Argument[] {
+  const args = app.spec.applicationArgs;
+  if (!isObject(args)) return [];
+  const rawNames = new Set(
+    stringParam(app.spec, 'raw_arguments')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+  const out: Argument[] = [];
+  for (const [name, f] of Object.entries(args)) {
+    if (!isObject(f)) continue;
+    const field = f as ArgField;
+    if (field.type === 'Event') continue;
+    out.push({
+      name,
+      value: field.value,
+      encoding: typeof field.encoding === 'string' ? field.encoding.toLowerCase() : '',
+      positional: field.positional === true,
+      precious: field.precious === true,
+      raw: field.raw === true || rawNames.has(name),
+    });
+  }
+  return out;
+}
+
+function locationOf(d: DataDrop): string {
+  return d.path ?? d.dataURL;
+}
+
+async function readAs(d: DataDrop, encoding: string): Promise<string> {
+  if (encoding === 'path') return locationOf(d);
+  if (encoding === 'dataurl') return d.dataURL;
+  // utf-8, and the Python encodings (pickle, dill, npy, eval, binary, raw) whose payloads this
+  // engine keeps as text: the content itself.
+  return (await d.read()).toString('utf8');
+}
+
+/** Connected drops in spec order, with the port name the app gives each. */
+function portEntries(app: AppDrop, key: 'inputs' | 'outputs', drops: DataDrop[]): { drop: DataDrop; port?: string }[] {
+  const byOid = new Map<string, DataDrop>();
+  for (const d of drops) byOid.set(d.oid, d);
+  const ports = new Map<string, string | undefined>();
+  for (const e of relationshipList(app.spec, key) ?? []) {
+    const port = entryPort(e);
+    const oid = typeof e === 'string' ? e : isObject(e) ? Object.keys(e)[0] : undefined;
+    if (oid !== undefined && !ports.has(oid)) ports.set(oid, port);
+  }
+  // Drops wired from the other side only (a data drop's consumers list) have no port name.
+  return drops.map((drop) => ({ drop, port: ports.get(drop.oid) }));
+}
+
+function replaceAll(cmd: string, placeholder: string, value: string): string {
+  return cmd.includes(placeholder) ? cmd.split(placeholder).join(value) : cmd;
+}
+
+export async function buildCommand(app: AppDrop): Promise<string> {
+  let cmd = stringParam(app.spec, 'command').trim();
+  if (cmd === '') throw new DropFailure('No command specified');
+
+  const inputs = portEntries(app, 'inputs', app.inputs);
+  const outputs = portEntries(app, 'outputs', app.outputs);
+
+  // {uid}: the drop's path, or (the reference means to but never does, §9 Q37) its dataURL.
+  for (const { drop } of [...inputs, ...outputs]) cmd = replaceAll(cmd, `{${drop.uid}}`, shellQuote(locationOf(drop)));
+
+  const args = argumentsOf(app);
+  const byName = new Map(args.map((a) => [a.name, a]));
+  const anyNamedInput = inputs.some((i) => i.port !== undefined);
+  for (const { drop, port } of inputs) {
+    const arg = port !== undefined ? byName.get(port) : undefined;
+    if (!arg || drop.status === DropState.SKIPPED) continue;
+    arg.value = await readAs(drop, arg.encoding || 'utf-8');
+  }
+  if (!anyNamedInput) {
+    // Unnamed inputs fill the positional arguments in order.
+    const positional = args.filter((a) => a.positional);
+    for (let i = 0; i < inputs.length && i < positional.length; i++) {
+      const { drop } = inputs[i]!;
+      if (drop.status !== DropState.SKIPPED) positional[i]!.value = await readAs(drop, positional[i]!.encoding || 'path');
+    }
+  }
+  for (const { drop, port } of outputs) {
+    const arg = port !== undefined ? byName.get(port) : undefined;
+    if (!arg) continue;
+    if (arg.encoding === 'dataurl') arg.value = drop.dataURL;
+    else if (arg.encoding === 'path' || arg.encoding === '') arg.value = locationOf(drop);
+  }
+
+  const kept = args.filter((a) => a.precious || !(a.value === null || a.value === undefined || a.value === false || a.value === ''));
+  for (const a of [...kept.filter((k) => !k.positional), ...kept.filter((k) => k.positional)]) {
+    const text = valueText(a.value);
+    cmd = replaceAll(cmd, `{${a.name}}`, a.raw ? text : shellQuote(text));
+  }
+
+  return replaceLegacy(cmd, app);
+}
+
+/** %iN, %oN, %i[uid], %o[uid] and their %iDataURL / %oDataURL forms; unknown references stay literal. */
+function replaceLegacy(cmd: string, app: AppDrop): string {
+  if (!cmd.includes('%i') && !cmd.includes('%o')) return cmd;
+  return cmd.replace(/%([io])(DataURL)?(?:(\d+)|\[([^\]]+)\])/g, (whole, io: string, url: string | undefined, n?: string, uid?: string) => {
+    const list = io === 'i' ? app.inputs : app.outputs;
+    const d = n !== undefined ? list[Number(n)] : list.find((x) => x.uid === uid || x.oid === uid);
+    if (!d) return whole;
+    return shellQuote(url ? d.dataURL : locationOf(d));
+  });
+}

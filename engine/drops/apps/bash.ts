@@ -1,0 +1,96 @@
+// BashShellApp: `/bin/bash -c <command>` in its own process group, in the session directory,
+// with DLG_UID, DLG_SESSION_ID and DLG_ROOT set. Output files named on the command line are
+// written by the command itself; the app only keeps its stdout and stderr.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AppDrop } from '../app.ts';
+import { DropFailure } from '../../errors.ts';
+import { buildCommand } from './bash-command.ts';
+
+/** Keep at most this much of each stream per drop: a chatty command must not exhaust memory. */
+const STREAM_CAP = 256 * 1024;
+const KILL_GRACE_MS = 5000;
+
+class Tail {
+  private parts: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  push(b: Buffer): void {
+    this.parts.push(b);
+    this.size += b.length;
+    while (this.size > STREAM_CAP && this.parts.length > 1) {
+      this.size -= this.parts.shift()!.length;
+      this.truncated = true;
+    }
+  }
+  text(): string {
+    const all = Buffer.concat(this.parts);
+    const s = all.length > STREAM_CAP ? all.subarray(all.length - STREAM_CAP) : all;
+    return (this.truncated ? '[…]' : '') + s.toString('utf8');
+  }
+}
+
+export class BashShellApp extends AppDrop {
+  private child: ChildProcess | null = null;
+  stdout = '';
+  stderr = '';
+  command = '';
+
+  protected async run(): Promise<void> {
+    const cmd = await buildCommand(this);
+    this.command = cmd;
+    this.log('INFO', `running: ${cmd}`, 'run');
+    const code = await this.spawnCommand(cmd);
+    if (code !== 0) {
+      const tail = this.stderr.trim().split('\n').slice(-5).join('\n');
+      throw new DropFailure(`command exited with ${code}${tail ? `: ${tail}` : ''}`);
+    }
+  }
+
+  private spawnCommand(cmd: string): Promise<number | string> {
+    const { sessionId, sessionDir, dlgRoot } = this.host;
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/bash', ['-c', cmd], {
+        cwd: sessionDir,
+        detached: true, // own process group, so cancel can kill everything the command started
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, DLG_UID: this.uid, DLG_SESSION_ID: sessionId, DLG_ROOT: dlgRoot },
+      });
+      this.child = child;
+      const out = new Tail();
+      const err = new Tail();
+      child.stdout!.on('data', (b: Buffer) => out.push(b));
+      child.stderr!.on('data', (b: Buffer) => err.push(b));
+      child.on('error', (e) => {
+        this.child = null;
+        reject(new DropFailure(`could not start /bin/bash: ${e.message}`));
+      });
+      child.on('close', (code, signal) => {
+        this.child = null;
+        this.stdout = out.text();
+        this.stderr = err.text();
+        if (this.stdout) this.log('INFO', `stdout: ${this.stdout}`, 'run');
+        if (this.stderr) this.log(code === 0 ? 'INFO' : 'ERROR', `stderr: ${this.stderr}`, 'run');
+        resolve(code ?? `signal ${signal}`);
+      });
+    });
+  }
+
+  protected override abort(): void {
+    const child = this.child;
+    if (!child || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return; // already gone
+    }
+    const pid = child.pid;
+    setTimeout(() => {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* exited after SIGTERM */
+      }
+    }, KILL_GRACE_MS).unref();
+  }
+}

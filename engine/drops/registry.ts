@@ -1,0 +1,138 @@
+// From a drop spec to the class that implements it (reference §8.1 step 1). DALiuGE names
+// classes by Python dotted paths; this table maps the ones this engine implements. Anything
+// else is reported at graph append time, before anything runs.
+
+import type { Drop, DropHost } from './drop.ts';
+import type { AppClass } from './app.ts';
+import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
+import { FileDrop } from './file.ts';
+import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
+import { BranchApp, BranchAppDrop } from './apps/branch.ts';
+import { BashShellApp } from './apps/bash.ts';
+import { type DropSpec, intParam, rawParam, stringParam } from './spec.ts';
+
+export interface DropClass {
+  readonly name: string;
+  readonly kind: 'app' | 'data';
+  readonly acceptsStreaming: boolean;
+  create(host: DropHost, spec: DropSpec): Drop;
+  /** A problem with the spec that makes the drop unusable, found without creating it. */
+  check?(spec: DropSpec): string | undefined;
+}
+
+function app(name: string, cls: AppClass, check?: DropClass['check']): DropClass {
+  return { name, kind: 'app', acceptsStreaming: cls.acceptsStreaming, create: (h, s) => new cls(h, s), check };
+}
+
+function data(name: string, create: DropClass['create']): DropClass {
+  return { name, kind: 'data', acceptsStreaming: false, create, check: checkData };
+}
+
+function checkData(spec: DropSpec): string | undefined {
+  const lifespan = rawParam(spec, 'lifespan');
+  const eau = rawParam(spec, 'expireAfterUse');
+  if (lifespan !== undefined && lifespan !== null && lifespan !== '' && eau !== undefined && eau !== null && eau !== '')
+    return "'lifespan' and 'expireAfterUse' are mutually exclusive";
+  return undefined;
+}
+
+function checkApp(spec: DropSpec): string | undefined {
+  const n = intParam(spec, 'n_effective_inputs', -1);
+  if (n === 0 || n < -1) return `n_effective_inputs must be -1 or positive, not ${n}`;
+  const t = intParam(spec, 'input_error_threshold', 0);
+  if (t < 0 || t > 100) return `input_error_threshold must be between 0 and 100, not ${t}`;
+  return undefined;
+}
+
+function checkBash(spec: DropSpec): string | undefined {
+  if (stringParam(spec, 'command').trim() === '') return 'No command specified';
+  return checkApp(spec);
+}
+
+const MEMORY = data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem'));
+const SHARED_MEMORY = data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem'));
+const FILE = data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s));
+const NULL = data('dlg.data.drops.data_base.NullDROP', (h, s) => new NullDrop(h, s));
+const END = data('dlg.data.drops.data_base.EndDROP', (h, s) => new EndDrop(h, s));
+
+const NULL_BARRIER = app('dlg.apps.simple.NullBarrierApp', NullBarrierApp, checkApp);
+const BRANCH_APP_DROP = app('dlg.apps.branch.BranchAppDrop', BranchAppDrop, checkApp);
+
+const CLASSES = new Map<string, DropClass>();
+function register(c: DropClass, ...aliases: string[]): void {
+  CLASSES.set(c.name, c);
+  for (const a of aliases) CLASSES.set(a, c);
+}
+
+register(MEMORY, 'dlg.drop.InMemoryDROP', 'dlg.data.drops.InMemoryDROP', 'dlg.data.memory.InMemoryDROP');
+register(SHARED_MEMORY, 'dlg.drop.SharedMemoryDROP', 'dlg.data.drops.SharedMemoryDROP');
+register(FILE, 'dlg.drop.FileDROP', 'dlg.data.drops.FileDROP', 'dlg.data.file.FileDROP');
+register(NULL, 'dlg.drop.NullDROP', 'dlg.data.drops.NullDROP');
+register(END, 'dlg.drop.EndDROP', 'dlg.data.drops.EndDROP');
+register(NULL_BARRIER);
+register(app('dlg.apps.simple.DALiuGEApp', NullBarrierApp, checkApp));
+register(app('dlg.apps.simple.HelloWorldApp', HelloWorldApp, checkApp));
+register(app('dlg.apps.simple.SleepApp', SleepApp, checkApp));
+register(app('dlg.apps.simple.CopyApp', CopyApp, checkApp));
+register(app('dlg.apps.simple.SleepAndCopyApp', SleepAndCopyApp, checkApp));
+register(app('dlg.apps.simple.GenericGatherApp', GenericGatherApp, checkApp));
+register(app('dlg.apps.simple.Branch', BranchApp, checkApp));
+register(BRANCH_APP_DROP, 'dlg.apps.simple.SimpleBranch');
+register(app('dlg.apps.bash_shell_app.BashShellApp', BashShellApp, checkBash));
+
+/** Storage names of lower-case `data` specs (reference §4.2); the unimplemented ones map to a class name for the report. */
+const STORAGE: Record<string, DropClass | string> = {
+  memory: MEMORY,
+  sharedmemory: SHARED_MEMORY,
+  file: FILE,
+  null: NULL,
+  ngas: 'dlg.data.drops.ngas.NgasDROP',
+  json: 'dlg.data.drops.json_drop.JsonDROP',
+  parameterset: 'dlg.data.drops.parset_drop.ParameterSetDROP',
+  s3: 'dlg.data.drops.s3_drop.S3DROP',
+};
+
+export type Resolution =
+  | { ok: true; cls: DropClass }
+  | { ok: false; unimplemented: string }
+  | { ok: false; invalid: string };
+
+function byName(raw: string, kind: 'app' | 'data'): Resolution {
+  const name = raw.startsWith('dfms.') ? `dlg.${raw.slice(5)}` : raw;
+  const c = CLASSES.get(name);
+  if (!c) return { ok: false, unimplemented: raw };
+  if (c.kind !== kind) return { ok: false, invalid: `class ${raw} is not a ${kind === 'app' ? 'application' : 'data'} class` };
+  return { ok: true, cls: c };
+}
+
+function byStorage(spec: DropSpec): Resolution {
+  const storage = typeof spec.storage === 'string' && spec.storage !== '' ? spec.storage : 'File';
+  const s = STORAGE[storage.toLowerCase()];
+  if (s === undefined) return { ok: false, unimplemented: `storage ${storage}` };
+  return typeof s === 'string' ? { ok: false, unimplemented: s } : { ok: true, cls: s };
+}
+
+export function resolveDropClass(spec: DropSpec): Resolution {
+  const ct = spec.categoryType.toLowerCase();
+  const dropclass = typeof spec.dropclass === 'string' ? spec.dropclass.trim() : '';
+  if (ct === 'application' || ct === 'app') {
+    if (dropclass === '') return { ok: false, invalid: 'application drop without a dropclass' };
+    return byName(dropclass, 'app');
+  }
+  if (ct === 'data') {
+    // `Data` names its class; lower-case `data` goes by storage, but a known class wins.
+    if (dropclass !== '') {
+      const r = byName(dropclass, 'data');
+      if (r.ok || spec.categoryType === 'Data') return r;
+    }
+    return byStorage(spec);
+  }
+  if (ct === 'socket') return { ok: false, unimplemented: 'socket listener (categoryType socket)' };
+  if (ct === 'container') return { ok: false, unimplemented: 'container drop (categoryType container)' };
+  return { ok: false, invalid: `unknown categoryType '${spec.categoryType}'` };
+}
+
+/** Class names this engine implements, for messages and docs. */
+export function implementedClasses(): string[] {
+  return [...new Set([...CLASSES.values()].map((c) => c.name))].sort();
+}

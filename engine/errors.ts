@@ -1,0 +1,53 @@
+// Engine errors carry the DALiuGE exception class name as `type`, because DALiuGE's
+// clients rebuild exceptions from the {"type", "args"} error body (reference §7.1).
+
+export class EngineError extends Error {
+  constructor(
+    readonly type: string,
+    readonly httpStatus: number,
+    readonly args: unknown[],
+  ) {
+    super(typeof args[0] === 'string' ? args[0] : `${type}: ${JSON.stringify(args)}`);
+    this.name = type;
+  }
+
+  toBody(): { type: string; args: unknown[] } {
+    return { type: this.type, args: this.args };
+  }
+}
+
+export const noSession = (sessionId: string) =>
+  new EngineError('NoSessionException', 404, [sessionId, `Session '${sessionId}' does not exist`]);
+
+export const sessionExists = (sessionId: string) =>
+  new EngineError('SessionAlreadyExistsException', 409, [sessionId, `Session '${sessionId}' already exists`]);
+
+export const invalidSessionState = (message: string) => new EngineError('InvalidSessionState', 400, [message]);
+
+export const invalidGraph = (message: string, ...details: unknown[]) =>
+  new EngineError('InvalidGraphException', 400, [message, ...details]);
+
+export const invalidRelationship = (rel: unknown, reason: string) =>
+  new EngineError('InvalidRelationshipException', 409, [rel, reason]);
+
+export const noDrop = (sessionId: string, oid: string) =>
+  new EngineError('NoDropException', 404, [oid, `Drop '${oid}' does not exist in session '${sessionId}'`]);
+
+export const badRequest = (message: string) => new EngineError('BadRequest', 400, [message]);
+
+export const invalidSessionId = (sessionId: string, why: string) =>
+  new EngineError('InvalidSessionId', 400, [sessionId, `Invalid session id '${sessionId}': ${why}`]);
+
+export const payloadTooLarge = (limit: number) =>
+  new EngineError('PayloadTooLarge', 413, [`Request body exceeds the limit of ${limit} bytes`]);
+
+export const unsupportedMediaType = (message: string) => new EngineError('UnsupportedMediaType', 415, [message]);
+
+export const notImplemented = (message: string) => new EngineError('NotImplementedError', 501, [message]);
+
+/** A drop that failed in a way the user caused (bad command, missing file): no stack trace. */
+export class DropFailure extends Error {}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

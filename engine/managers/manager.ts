@@ -1,0 +1,65 @@
+// The operations behind the REST routes of reference §7.4, as one interface. The node manager
+// implements it over local sessions; the island and master managers will implement it by
+// forwarding to sub-managers through the client, behind the very same routes.
+
+import type { LogRecord } from '../drops/drop.ts';
+import type { DropSpec } from '../drops/spec.ts';
+import type { DropStatus, StatusSummary } from '../session/session.ts';
+import type { Relation, RemoteEvent } from '../session/remote.ts';
+
+export interface SessionListEntry {
+  sessionId: string;
+  /** An int on a node manager; an object per sub-manager on composite managers. */
+  status: number | Record<string, unknown>;
+  size: number;
+}
+
+export interface SessionInfo {
+  status: number | Record<string, unknown>;
+  graph: Record<string, DropSpec>;
+  dir: { dir: string } | Record<string, unknown>;
+}
+
+export interface DropLogs {
+  session: string;
+  status: number | Record<string, unknown>;
+  oid: string;
+  logs: LogRecord[];
+}
+
+export interface SessionLogFile {
+  filename: string;
+  path: string;
+}
+
+export interface DropManager {
+  createSession(sessionId: string): Promise<void>;
+  listSessions(): Promise<SessionListEntry[]>;
+  sessionInfo(sessionId: string): Promise<SessionInfo>;
+  destroySession(sessionId: string): Promise<void>;
+  sessionStatus(sessionId: string): Promise<number | Record<string, unknown>>;
+  deploySession(sessionId: string, completed: string[]): Promise<void>;
+  cancelSession(sessionId: string): Promise<void>;
+  graph(sessionId: string): Promise<Record<string, DropSpec>>;
+  graphSize(sessionId: string): Promise<number>;
+  graphStatus(sessionId: string): Promise<Record<string, DropStatus>>;
+  /** Our extension: drop counts per status, cheap at any graph size. */
+  graphSummary(sessionId: string): Promise<StatusSummary>;
+  addGraphSpec(sessionId: string, graph: unknown): Promise<void>;
+  reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;
+  reproStatus(sessionId: string): Promise<boolean>;
+  sessionLog(sessionId: string): Promise<SessionLogFile>;
+  sessionDir(sessionId: string): Promise<{ dir: string } | Record<string, unknown>>;
+  dropLogs(sessionId: string, oid: string): Promise<DropLogs>;
+  dropData(sessionId: string, oid: string): Promise<{ filepath: string }>;
+  /** Cancel what runs and release everything; the server calls this on stop. */
+  shutdown(): Promise<void>;
+}
+
+/** The node-manager-only operations of reference §7.5. */
+export interface NodeOperations {
+  linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void>;
+  addSubscriptions(sessionId: string, byPeer: Map<string, Relation[]>): Promise<void>;
+  trigger(sessionId: string, uids: string[]): Promise<void>;
+  deliverEvents(sessionId: string, events: RemoteEvent[]): Promise<void>;
+}

@@ -1,0 +1,166 @@
+// The node manager: the sessions of one node, their directories under <dlgRoot>/workspace,
+// and the scheduler that bounds how many apps run at once on this node.
+
+import { availableParallelism, homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { DropManager, DropLogs, NodeOperations, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
+import { Session } from '../../session/session.ts';
+import { Scheduler } from '../../session/scheduler.ts';
+import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
+import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
+import { SessionState } from '../../states.ts';
+
+export interface NodeManagerOptions {
+  /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
+  dlgRoot?: string;
+  /** Apps running at once on this node. Default: the number of cores. */
+  maxWorkers?: number;
+  /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
+  hostLabel?: string;
+  remote?: RemoteEventSink;
+}
+
+export function defaultDlgRoot(): string {
+  return process.env.DLG_ROOT || join(homedir(), 'dlg');
+}
+
+/** Session ids become directory names: refuse anything that could escape the workspace. */
+export function checkSessionId(id: unknown): string {
+  if (typeof id !== 'string' || id === '') throw invalidSessionId(String(id ?? ''), 'it must be a non-empty string');
+  if (id.length > 200) throw invalidSessionId(id.slice(0, 40) + '…', 'it is longer than 200 characters');
+  if (id === '.' || id === '..' || /[/\\\x00-\x1f]/.test(id)) throw invalidSessionId(id, 'it must be usable as a directory name');
+  return id;
+}
+
+export class NodeManager implements DropManager, NodeOperations {
+  readonly dlgRoot: string;
+  readonly scheduler: Scheduler;
+  private readonly sessions = new Map<string, Session>();
+  private readonly hostLabel: string;
+  private readonly remote: RemoteEventSink | undefined;
+
+  constructor(opts: NodeManagerOptions = {}) {
+    this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
+    this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
+    this.hostLabel = opts.hostLabel ?? '127.0.0.1';
+    this.remote = opts.remote;
+  }
+
+  session(sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s) throw noSession(sessionId);
+    return s;
+  }
+
+  /** Synchronous creation, for the embedded engine. */
+  openSession(sessionId: string): Session {
+    checkSessionId(sessionId);
+    if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
+    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote });
+    this.sessions.set(sessionId, s);
+    return s;
+  }
+
+  async createSession(sessionId: string): Promise<void> {
+    this.openSession(sessionId);
+  }
+
+  async listSessions(): Promise<SessionListEntry[]> {
+    return [...this.sessions.values()].map((s) => ({ sessionId: s.sessionId, status: s.status, size: s.size }));
+  }
+
+  async sessionInfo(sessionId: string): Promise<SessionInfo> {
+    const s = this.session(sessionId);
+    return { status: s.status, graph: s.graph(), dir: { dir: s.sessionDir } };
+  }
+
+  async destroySession(sessionId: string): Promise<void> {
+    const s = this.session(sessionId);
+    this.sessions.delete(sessionId);
+    await s.destroy();
+  }
+
+  async sessionStatus(sessionId: string): Promise<number> {
+    return this.session(sessionId).status;
+  }
+
+  async deploySession(sessionId: string, completed: string[]): Promise<void> {
+    this.session(sessionId).deploy(completed);
+  }
+
+  async cancelSession(sessionId: string): Promise<void> {
+    this.session(sessionId).cancel();
+  }
+
+  async graph(sessionId: string) {
+    return this.session(sessionId).graph();
+  }
+
+  async graphSize(sessionId: string): Promise<number> {
+    return this.session(sessionId).size;
+  }
+
+  async graphStatus(sessionId: string) {
+    return this.session(sessionId).graphStatus();
+  }
+
+  async graphSummary(sessionId: string) {
+    return this.session(sessionId).summary();
+  }
+
+  async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {
+    this.session(sessionId).addGraphSpec(graph);
+  }
+
+  async reproData(sessionId: string) {
+    const s = this.session(sessionId);
+    return { graph: s.graph(), reprodata: s.reprodata ?? {} };
+  }
+
+  async reproStatus(sessionId: string): Promise<boolean> {
+    return this.session(sessionId).reproReady;
+  }
+
+  async sessionLog(sessionId: string): Promise<SessionLogFile> {
+    const s = this.session(sessionId);
+    await s.flushLog();
+    return { filename: basename(s.logPath), path: s.logPath };
+  }
+
+  async sessionDir(sessionId: string): Promise<{ dir: string }> {
+    return { dir: this.session(sessionId).sessionDir };
+  }
+
+  async dropLogs(sessionId: string, oid: string): Promise<DropLogs> {
+    const s = this.session(sessionId);
+    return { session: sessionId, status: s.status, oid, logs: s.dropLogs(oid) };
+  }
+
+  async dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    return { filepath: this.session(sessionId).dropFilepath(oid) };
+  }
+
+  async linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
+    this.session(sessionId).linkGraphParts(lhOID, rhOID, linkType);
+  }
+
+  async addSubscriptions(sessionId: string, byPeer: Map<string, Relation[]>): Promise<void> {
+    this.session(sessionId).addSubscriptions(byPeer);
+  }
+
+  async trigger(sessionId: string, uids: string[]): Promise<void> {
+    this.session(sessionId).trigger(uids);
+  }
+
+  async deliverEvents(sessionId: string, events: RemoteEvent[]): Promise<void> {
+    this.session(sessionId).deliverRemoteEvents(events);
+  }
+
+  /** Cancel running sessions (their apps are stopped) and release all of them. */
+  async shutdown(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const s of all) if (s.status === SessionState.RUNNING) s.cancel();
+    await Promise.all(all.map((s) => s.destroy()));
+  }
+}

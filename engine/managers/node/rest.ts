@@ -1,0 +1,67 @@
+// The node manager's REST server: the common routes plus the NM-only ones of reference §7.5.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { NodeManager } from './node-manager.ts';
+import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, registerManagerRoutes, sendJson } from '../rest/server.ts';
+import { formParams, jsonBody, requireContentType } from '../rest/body.ts';
+import { badRequest } from '../../errors.ts';
+import { readRemoteEvents, readSubscriptions } from '../../session/remote.ts';
+
+export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: RestOptions = {}): void {
+  const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const id = (req: FastifyRequest) => (req.params as { id: string }).id;
+
+  app.get('/api', async (_req, reply) => sendJson(reply, { sessions: await nm.listSessions() }));
+
+  app.post('/api/sessions/:id/graph/link', async (req, reply) => {
+    const p = formParams(req, limit);
+    const lh = p.get('lhOID');
+    const rh = p.get('rhOID');
+    const type = Number(p.get('linkType'));
+    if (!lh || !rh || !Number.isInteger(type)) throw badRequest('graph/link needs lhOID, rhOID and an integer linkType');
+    await nm.linkGraphParts(id(req), lh, rh, type);
+    return sendJson(reply, SUCCESS);
+  });
+
+  app.post('/api/sessions/:id/subscriptions', async (req, reply) => {
+    const sessionId = id(req);
+    nm.session(sessionId);
+    requireContentType(req, ['application/json']);
+    await nm.addSubscriptions(sessionId, readSubscriptions(jsonBody(req, limit)));
+    return sendJson(reply, SUCCESS);
+  });
+
+  app.post('/api/sessions/:id/trigger', async (req, reply) => {
+    const sessionId = id(req);
+    nm.session(sessionId);
+    requireContentType(req, ['application/json']);
+    const uids = jsonBody(req, limit);
+    if (!Array.isArray(uids) || !uids.every((u) => typeof u === 'string')) throw badRequest('The trigger body must be a JSON list of drop uids');
+    // The reference triggers in a background thread; here triggering only queues work.
+    await nm.trigger(sessionId, uids as string[]);
+    return sendJson(reply, SUCCESS);
+  });
+
+  // Our inter-node event transport (the reference's is pickled Python over ZeroMQ).
+  app.post('/api/sessions/:id/events', async (req, reply) => {
+    const sessionId = id(req);
+    nm.session(sessionId);
+    requireContentType(req, ['application/json']);
+    await nm.deliverEvents(sessionId, readRemoteEvents(jsonBody(req, limit)));
+    return sendJson(reply, SUCCESS);
+  });
+
+  app.get('/api/shutdown', async (_req, reply) => {
+    sendJson(reply, SUCCESS);
+    if (opts.onStop) setImmediate(opts.onStop);
+    return reply;
+  });
+}
+
+/** A ready-to-listen node manager server. */
+export function createNodeServer(nm: NodeManager, opts: RestOptions = {}): FastifyInstance {
+  const app = createRestServer(opts);
+  registerManagerRoutes(app, nm, { kind: 'node manager', ...opts });
+  registerNodeRoutes(app, nm, opts);
+  return app;
+}

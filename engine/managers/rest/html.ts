@@ -1,0 +1,46 @@
+// The small HTML pages of the managers (dashboard, session view, drop log view). They are
+// not part of the API; they exist so a browser pointed at a manager shows something useful.
+
+import { dropStateName, sessionStateName } from '../../states.ts';
+import type { DropLogs, SessionListEntry } from '../manager.ts';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}</style>
+</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+function statusText(s: SessionListEntry['status']): string {
+  return typeof s === 'number' ? sessionStateName(s) : JSON.stringify(s);
+}
+
+export function dashboard(kind: string, sessions: SessionListEntry[]): string {
+  const rows = sessions
+    .map((s) => {
+      const id = encodeURIComponent(s.sessionId);
+      return `<tr><td><a href="/session?sessionId=${id}">${escapeHtml(s.sessionId)}</a></td><td>${statusText(s.status)}</td><td>${s.size}</td></tr>`;
+    })
+    .join('');
+  return page(`dlg-ts ${kind}`, `<table><tr><th>session</th><th>status</th><th>drops</th></tr>${rows}</table>`);
+}
+
+export function sessionPage(sessionId: string, status: SessionListEntry['status'], drops: [oid: string, status: number][]): string {
+  const id = encodeURIComponent(sessionId);
+  const rows = drops
+    .slice(0, 5000)
+    .map(([oid, st]) => `<tr><td><a href="/sessions/${id}/graph/drop/${encodeURIComponent(oid)}">${escapeHtml(oid)}</a></td><td>${dropStateName(st)}</td></tr>`)
+    .join('');
+  const more = drops.length > 5000 ? `<p>… and ${drops.length - 5000} more drops</p>` : '';
+  return page(`Session ${sessionId}`, `<p>Status: ${statusText(status)} · <a href="/api/sessions/${id}/logs">session log</a></p><table>${rows}</table>${more}`);
+}
+
+export function dropPage(info: DropLogs): string {
+  const rows = info.logs
+    .map((r) => `<tr><td>${escapeHtml(r.time)}</td><td>${r.Level}</td><td><pre>${escapeHtml(r.Message)}</pre></td></tr>`)
+    .join('');
+  return page(`Drop ${info.oid}`, `<p>Session ${escapeHtml(info.session)}</p><table>${rows}</table>`);
+}

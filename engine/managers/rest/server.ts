@@ -1,0 +1,166 @@
+// The manager REST API of reference §7.4 over any DropManager: same paths, bodies, status
+// codes, integer enums, {"type", "args"} error bodies and CORS headers as DALiuGE. Fixed where
+// the reference is wrong: an unknown session is 404 on every route (§9 Q27), and a bad body
+// is a 4xx JSON error, never a 5xx, after which the server keeps serving.
+
+import { createReadStream } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DropManager } from '../manager.ts';
+import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
+import { formParams, jsonBody, requireContentType } from './body.ts';
+import { dashboard, dropPage, sessionPage } from './html.ts';
+
+export interface RestOptions {
+  /** Largest accepted request body, compressed or not, in bytes. */
+  maxBodyBytes?: number;
+  /** What the node is called on its dashboard. */
+  kind?: string;
+  /** Called after POST /api/stop or GET /api/shutdown has been answered. */
+  onStop?: () => void;
+}
+
+/** 256 MiB: a PG of about 10^6 simple drops. DALiuGE's default is 10 MiB (--max-request-size). */
+export const DEFAULT_MAX_BODY = 256 * 1024 * 1024;
+
+export const SUCCESS = { Status: 'Success' } as const;
+
+type Params = { id: string; oid: string };
+
+const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1):80\d\d$/;
+
+/** JSON with an explicit content type: numbers and booleans are valid responses here. */
+export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(value));
+}
+
+export function createRestServer(opts: RestOptions = {}): FastifyInstance {
+  const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const app = Fastify({ logger: false, bodyLimit: limit, routerOptions: { maxParamLength: 4096 } });
+
+  // One raw parser for every content type; routes decode (and decompress) for themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const origin = req.headers.origin;
+    reply.header('Access-Control-Allow-Origin', origin ? (LOCAL_DEV_ORIGIN.test(origin) ? 'http://localhost:8084' : origin) : '*');
+    reply.header('Access-Control-Allow-Credentials', 'true');
+    reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS, HEAD');
+    reply.header('Access-Control-Allow-Headers', 'Origin, Accept, Content-Type, Content-Encoding, X-Requested-With, X-CSRF-Token');
+    return payload;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof EngineError) return sendJson(reply.code(err.httpStatus), err.toBody());
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendJson(reply.code(413), payloadTooLarge(limit).toBody());
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendJson(reply.code(status), { type: err.code ?? 'BadRequest', args: [err.message] });
+    // A bug in this project: say so without taking the server down.
+    process.stderr.write(`dlg-engine: internal error: ${err.stack ?? err.message}\n`);
+    return sendJson(reply.code(500), { type: 'InternalError', args: [err.message] });
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendJson(reply.code(404), { type: 'NotFound', args: [`No route for ${req.method} ${req.url.split('?')[0]}`] }),
+  );
+
+  app.options('/api/sessions', async (_req, reply) => sendJson(reply, {}));
+  app.options('/api/sessions/:id/graph/append', async (_req, reply) => sendJson(reply, {}));
+  app.options('/api/*', async (_req, reply) => sendJson(reply, {}));
+  return app;
+}
+
+export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts: RestOptions = {}): void {
+  const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const id = (req: FastifyRequest) => (req.params as Params).id;
+  const oid = (req: FastifyRequest) => (req.params as Params).oid;
+  const ok = (reply: FastifyReply) => sendJson(reply, SUCCESS);
+
+  app.get('/api/sessions', async (_req, reply) => sendJson(reply, await m.listSessions()));
+
+  app.post('/api/sessions', async (req, reply) => {
+    const body = jsonBody(req, limit);
+    const sessionId = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).sessionId : undefined;
+    if (typeof sessionId !== 'string') throw badRequest('The body must be {"sessionId": "<id>"}');
+    await m.createSession(sessionId);
+    return sendJson(reply, { sessionId });
+  });
+
+  app.get('/api/sessions/:id', async (req, reply) => sendJson(reply, await m.sessionInfo(id(req))));
+  app.delete('/api/sessions/:id', async (req, reply) => {
+    await m.destroySession(id(req));
+    return ok(reply);
+  });
+  app.get('/api/sessions/:id/status', async (req, reply) => sendJson(reply, await m.sessionStatus(id(req))));
+
+  app.post('/api/sessions/:id/deploy', async (req, reply) => {
+    const completed = (formParams(req, limit).get('completed') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    await m.deploySession(id(req), completed);
+    return ok(reply);
+  });
+
+  app.post('/api/sessions/:id/cancel', async (req, reply) => {
+    await m.cancelSession(id(req));
+    return ok(reply);
+  });
+
+  app.get('/api/sessions/:id/graph', async (req, reply) => sendJson(reply, await m.graph(id(req))));
+  app.get('/api/sessions/:id/graph/size', async (req, reply) => sendJson(reply, await m.graphSize(id(req))));
+  app.get('/api/sessions/:id/graph/status', async (req, reply) => sendJson(reply, await m.graphStatus(id(req))));
+  app.get('/api/sessions/:id/graph/summary', async (req, reply) => sendJson(reply, await m.graphSummary(id(req))));
+
+  app.post('/api/sessions/:id/graph/append', async (req, reply) => {
+    const sessionId = id(req);
+    await m.sessionStatus(sessionId); // 404 before 415: the session is the first thing wrong
+    requireContentType(req, ['application/json', 'text/plain']);
+    await m.addGraphSpec(sessionId, jsonBody(req, limit));
+    return ok(reply);
+  });
+
+  app.get('/api/sessions/:id/repro/data', async (req, reply) => sendJson(reply, await m.reproData(id(req))));
+  app.get('/api/sessions/:id/repro/status', async (req, reply) => sendJson(reply, await m.reproStatus(id(req))));
+
+  app.get('/api/sessions/:id/logs', async (req, reply) => {
+    const log = await m.sessionLog(id(req));
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${log.filename}"`)
+      .send(createReadStream(log.path));
+  });
+
+  app.get('/api/sessions/:id/dir', async (req, reply) => sendJson(reply, await m.sessionDir(id(req))));
+  app.get('/api/sessions/:id/graph/drop/:oid', async (req, reply) => sendJson(reply, await m.dropLogs(id(req), oid(req))));
+  app.get('/api/sessions/:id/graph/drop/data/:oid', async (req, reply) => sendJson(reply, await m.dropData(id(req), oid(req))));
+  app.get('/api/submission_method', async (_req, reply) => sendJson(reply, { methods: ['BROWSER', 'SERVER'] }));
+
+  const stop = async (_req: FastifyRequest, reply: FastifyReply) => {
+    ok(reply);
+    if (opts.onStop) setImmediate(opts.onStop);
+    return reply;
+  };
+  app.post('/api/stop', stop);
+
+  // HTML views.
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions())));
+  app.get('/session', async (req, reply) => {
+    const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
+    const [status, graphStatus] = await Promise.all([m.sessionStatus(sessionId), m.graphStatus(sessionId).catch(() => ({}))]);
+    const drops = Object.entries(graphStatus).map(([o, s]) => [o, s.status] as [string, number]);
+    return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, status, drops));
+  });
+  app.get('/sessions/:id/graph/drop/:oid', async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(dropPage(await m.dropLogs(id(req), oid(req)))),
+  );
+  app.get('/sessions/:id/graph/drop/data/:oid', async (req, reply) => {
+    const { filepath } = await m.dropData(id(req), oid(req));
+    if (!filepath) return sendJson(reply.code(404), { type: 'NoData', args: [`Drop ${oid(req)} has no file`] });
+    const name = filepath.split('/').pop() ?? 'data';
+    return reply
+      .type('application/octet-stream')
+      .header('Content-Disposition', `attachment; filename="${name}"`)
+      .send(createReadStream(filepath));
+  });
+}

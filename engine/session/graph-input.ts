@@ -1,0 +1,81 @@
+// Reading a PG or PGT drop list as it arrives over REST or from a file (reference §4.1, §4.3).
+
+import { invalidGraph } from '../errors.ts';
+import { type DropSpec, entryOid, isObject } from '../drops/spec.ts';
+
+export interface GraphInput {
+  specs: DropSpec[];
+  /** The trailing graph-level reproducibility element, when there was one. */
+  reprodata: Record<string, unknown> | undefined;
+}
+
+/**
+ * Accepts `[spec, …, {reprodata}]`, `[spec, …]` and the legacy `["name", [spec, …]]`.
+ * The trailing element is recognised by having neither `oid` nor `categoryType`, which also
+ * covers reprodata without a truthy `rmode` that the reference would reject.
+ * Cost: O(number of specs).
+ */
+export function readGraphInput(input: unknown): GraphInput {
+  if (!Array.isArray(input)) throw invalidGraph('A graph must be a JSON array of drop specs');
+  let list: unknown[] = input;
+  if (list.length === 2 && typeof list[0] === 'string' && Array.isArray(list[1])) list = list[1];
+  let reprodata: Record<string, unknown> | undefined;
+  const last = list[list.length - 1];
+  if (isObject(last) && !('oid' in last) && !('categoryType' in last)) {
+    reprodata = last;
+    list = list.slice(0, -1);
+  }
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    if (!isObject(s)) throw invalidGraph(`Drop #${i} is not a JSON object`);
+    const oid = s.oid;
+    if (typeof oid !== 'string' || oid === '') {
+      if (typeof oid === 'number') s.oid = String(oid);
+      else throw invalidGraph(`Drop #${i} is missing its 'oid' argument`);
+    }
+    if (typeof s.categoryType !== 'string' || s.categoryType === '')
+      throw invalidGraph(`Drop #${i} (${String(s.oid)}) is missing its 'categoryType' argument`);
+  }
+  return { specs: list as DropSpec[], reprodata };
+}
+
+const UPSTREAM_OF_SELF = ['inputs', 'streamingInputs', 'producers'] as const;
+const DOWNSTREAM_OF_SELF = ['outputs', 'consumers', 'streamingConsumers'] as const;
+
+/**
+ * Oids of the drops with no upstream (reference §8.1 step 7). Either side of a relationship
+ * is enough: a data drop named only in some app's `outputs` is not a root. O(drops + links).
+ */
+export function rootOids(specs: readonly DropSpec[]): string[] {
+  const hasUpstream = new Set<string>();
+  for (const s of specs) {
+    for (const k of UPSTREAM_OF_SELF) if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) hasUpstream.add(s.oid);
+    for (const k of DOWNSTREAM_OF_SELF) {
+      const list = s[k];
+      if (!Array.isArray(list)) continue;
+      for (const e of list) {
+        const o = entryOid(e);
+        if (o !== undefined) hasUpstream.add(o);
+      }
+    }
+  }
+  return specs.filter((s) => !hasUpstream.has(s.oid)).map((s) => s.oid);
+}
+
+/** Oids of the drops with no downstream; the mirror of rootOids. O(drops + links). */
+export function leafOids(specs: readonly DropSpec[]): string[] {
+  const hasDownstream = new Set<string>();
+  for (const s of specs) {
+    for (const k of DOWNSTREAM_OF_SELF) if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) hasDownstream.add(s.oid);
+    for (const k of UPSTREAM_OF_SELF) {
+      const list = s[k];
+      if (!Array.isArray(list)) continue;
+      for (const e of list) {
+        const o = entryOid(e);
+        if (o !== undefined) hasDownstream.add(o);
+      }
+    }
+  }
+  return specs.filter((s) => !hasDownstream.has(s.oid)).map((s) => s.oid);
+}
+

@@ -1,0 +1,509 @@
+// A session on one node (reference §8.7): it holds the appended drop specs, builds and wires
+// the drops at deploy, triggers the roots, counts leaves to know when it has finished, and
+// keeps the per-status counts that progress reporting needs without walking 10^6 drops.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppDrop } from '../drops/app.ts';
+import { DataDrop, EndDrop, NullDrop } from '../drops/data.ts';
+import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord, F_LEAF, F_PROXY } from '../drops/drop.ts';
+import { FileDrop } from '../drops/file.ts';
+import { NullBarrierApp } from '../drops/apps/simple.ts';
+import { type DropClass, resolveDropClass } from '../drops/registry.ts';
+import type { DropSpec } from '../drops/spec.ts';
+import { invalidGraph, invalidRelationship, invalidSessionState, messageOf, noDrop } from '../errors.ts';
+import { DROP_STATE_COUNT, DropState, LinkType, SessionState, sessionStateName } from '../states.ts';
+import { readGraphInput } from './graph-input.ts';
+import type { Scheduler } from './scheduler.ts';
+import { SessionLog } from './session-log.ts';
+import { Linker, wireDrops } from './wiring.ts';
+import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
+
+export interface SessionOptions {
+  sessionId: string;
+  dlgRoot: string;
+  scheduler: Scheduler;
+  /** Names the log file dlg_<hostLabel>_<sessionId>.log. */
+  hostLabel?: string;
+  remote?: RemoteEventSink;
+}
+
+export interface DropStatus {
+  status: number;
+  execStatus?: number;
+}
+
+/** Drops per status (index = DropState) plus the total; our cheap alternative to graph/status. */
+export interface StatusSummary {
+  status: number;
+  total: number;
+  counts: number[];
+}
+
+const LINK_KEYS: Record<number, string> = {
+  [LinkType.CONSUMER]: 'consumers',
+  [LinkType.STREAMING_CONSUMER]: 'streamingConsumers',
+  [LinkType.PRODUCER]: 'producers',
+  [LinkType.PARENT]: 'parent',
+  [LinkType.CHILD]: 'children',
+  [LinkType.INPUT]: 'inputs',
+  [LinkType.STREAMING_INPUT]: 'streamingInputs',
+  [LinkType.OUTPUT]: 'outputs',
+};
+
+const MAX_LISTED = 10;
+
+function listed(items: string[]): string {
+  return items.length <= MAX_LISTED ? items.join(', ') : `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more`;
+}
+
+export class Session implements DropHost {
+  readonly sessionId: string;
+  readonly dlgRoot: string;
+  readonly sessionDir: string;
+  status: number = SessionState.PRISTINE;
+  reprodata: Record<string, unknown> | undefined;
+  listening = false;
+  readonly counts: number[] = new Array(DROP_STATE_COUNT).fill(0);
+
+  private readonly scheduler: Scheduler;
+  private readonly remote: RemoteEventSink;
+  private readonly logFile: SessionLog;
+  private readonly specs: DropSpec[] = [];
+  private readonly classes: DropClass[] = [];
+  private readonly index = new Map<string, number>();
+  private uidIndex: Map<string, number> | null = null;
+  private drops: Drop[] = [];
+  private readonly proxies = new Map<string, Drop & RemoteProxy>();
+  private readonly subscriptions: [peer: string, rel: Relation][] = [];
+  private earlyEvents: RemoteEvent[] = [];
+  private readonly listeners = new Set<(e: DropEvent) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly waiters: ((status: number) => void)[] = [];
+  private errorCount = 0;
+  private leaves = 0;
+  private leavesDone = 0;
+
+  constructor(opts: SessionOptions) {
+    this.sessionId = opts.sessionId;
+    this.dlgRoot = opts.dlgRoot;
+    this.scheduler = opts.scheduler;
+    this.remote = opts.remote ?? NO_REMOTE;
+    this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
+    mkdirSync(this.sessionDir, { recursive: true });
+    this.logFile = new SessionLog(this.sessionDir, opts.hostLabel ?? '127.0.0.1', opts.sessionId);
+    this.logFile.write('INFO', `session ${this.sessionId} created in ${this.sessionDir}`);
+  }
+
+  get size(): number {
+    return this.specs.length;
+  }
+
+  get logPath(): string {
+    return this.logFile.path;
+  }
+
+  // ---- building ----
+
+  /**
+   * Validate and store a PG part. All-or-nothing: a graph with a duplicate oid, a bad spec or a
+   * class this engine does not implement is rejected whole (400), listing every offender.
+   * Cost: O(specs).
+   */
+  addGraphSpec(input: unknown): number {
+    const s = this.status;
+    if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
+      throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
+    const { specs, reprodata } = readGraphInput(input);
+    const unimplemented: { oid: string; class: string }[] = [];
+    const problems: string[] = [];
+    const classes: DropClass[] = new Array(specs.length);
+    const batch = new Set<string>();
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      const oid = spec.oid;
+      if (this.index.has(oid) || batch.has(oid)) problems.push(`${oid}: a drop with this oid already exists`);
+      batch.add(oid);
+      const r = resolveDropClass(spec);
+      if (!r.ok) {
+        if ('unimplemented' in r) unimplemented.push({ oid, class: r.unimplemented });
+        else problems.push(`${oid}: ${r.invalid}`);
+        continue;
+      }
+      const why = r.cls.check?.(spec);
+      if (why) problems.push(`${oid} (${r.cls.name}): ${why}`);
+      classes[i] = r.cls;
+    }
+    if (unimplemented.length > 0) {
+      const byClass = new Map<string, string[]>();
+      for (const u of unimplemented) byClass.set(u.class, [...(byClass.get(u.class) ?? []), u.oid]);
+      const what = [...byClass].map(([c, oids]) => `${c} (${listed(oids)})`).join('; ');
+      throw invalidGraph(`${unimplemented.length} drop(s) use classes this engine does not implement: ${what}`, unimplemented, problems);
+    }
+    if (problems.length > 0) throw invalidGraph(`${problems.length} invalid drop spec(s): ${listed(problems)}`, problems);
+    for (let i = 0; i < specs.length; i++) {
+      this.index.set(specs[i]!.oid, this.specs.length);
+      this.specs.push(specs[i]!);
+      this.classes.push(classes[i]!);
+    }
+    if (reprodata !== undefined) this.reprodata = reprodata;
+    this.status = SessionState.BUILDING;
+    this.logFile.write('INFO', `appended ${specs.length} drop specs (${this.specs.length} in total)`);
+    return specs.length;
+  }
+
+  /** graph/link: append rhOID to lhOID's relationship list for linkType (only while BUILDING). */
+  linkGraphParts(lhOID: string, rhOID: string, linkType: number): void {
+    if (this.status !== SessionState.BUILDING)
+      throw invalidSessionState(`Can't link drops in session ${this.sessionId}: it is not BUILDING`);
+    const key = LINK_KEYS[linkType];
+    if (key === undefined) throw invalidRelationship([lhOID, linkType, rhOID], `unknown link type ${linkType}`);
+    const missing = [lhOID, rhOID].filter((o) => !this.index.has(o));
+    if (missing.length) throw invalidGraph(`No drop found for ${missing.length === 1 ? 'OID' : 'OIDs'} ${missing.join(', ')}`);
+    const spec = this.specs[this.index.get(lhOID)!]!;
+    if (key === 'parent') {
+      spec.parent = rhOID;
+      return;
+    }
+    const list = Array.isArray(spec[key]) ? (spec[key] as unknown[]) : (spec[key] = []);
+    if (list.some((e) => e === rhOID || (typeof e === 'object' && e !== null && rhOID in e)))
+      throw invalidRelationship([lhOID, linkType, rhOID], `${rhOID} is already in ${key} of ${lhOID}`);
+    list.push(rhOID);
+  }
+
+  /** Relations with drops on other nodes, to be wired with proxies at deploy (reference §7.9). */
+  addSubscriptions(byPeer: Map<string, Relation[]>): void {
+    const s = this.status;
+    if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
+      throw invalidSessionState(`Can't add subscriptions to session ${this.sessionId} in status ${sessionStateName(s)}`);
+    for (const [peer, rels] of byPeer) for (const r of rels) this.subscriptions.push([peer, r]);
+  }
+
+  // ---- deploying and running ----
+
+  deploy(completed: readonly string[] = []): void {
+    const s = this.status;
+    if (s === SessionState.PRISTINE) {
+      if (completed.length > 0) throw invalidGraph('Drops were given as completed, but the session has no graph');
+      this.setStatus(SessionState.FINISHED);
+      return;
+    }
+    if (s !== SessionState.BUILDING)
+      throw invalidSessionState(`Can't deploy session ${this.sessionId} in status ${sessionStateName(s)}`);
+    const unknown = completed.filter((u) => this.lookup(u) === undefined);
+    if (unknown.length > 0) throw invalidGraph(`Unknown drops in the completed list: ${listed(unknown)}`, unknown);
+
+    this.status = SessionState.DEPLOYING;
+    let failed: [Drop, string][];
+    try {
+      failed = this.build();
+    } catch (err) {
+      this.drops = [];
+      this.proxies.clear();
+      this.status = SessionState.BUILDING;
+      throw err;
+    }
+    this.counts[DropState.INITIALIZED] = this.drops.length;
+    if (failed.length > 0) {
+      // As in the reference: a drop that could not be created fails the whole session;
+      // the others are cancelled. Still DEPLOYING here, so no leaf can finish the session.
+      for (const [d, why] of failed) this.failDrop(d, why);
+      for (const d of this.drops) d.cancel();
+      this.setStatus(SessionState.FAILED);
+      return;
+    }
+    this.setStatus(SessionState.RUNNING);
+    this.armLifespans();
+    const early = this.earlyEvents;
+    this.earlyEvents = [];
+    this.deliverRemoteEvents(early);
+    this.triggerDrops(completed);
+  }
+
+  /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */
+  private build(): [Drop, string][] {
+    const failed: [Drop, string][] = [];
+    const n = this.specs.length;
+    const drops: Drop[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const spec = this.specs[i]!;
+      const cls = this.classes[i]!;
+      try {
+        drops[i] = cls.create(this, spec);
+      } catch (err) {
+        drops[i] = cls.kind === 'app' ? new NullBarrierApp(this, spec) : new NullDrop(this, spec);
+        failed.push([drops[i]!, messageOf(err)]);
+      }
+    }
+    this.drops = drops;
+    const linker = new Linker();
+    wireDrops(this.specs, drops, this.index, linker);
+
+    const problems: string[] = [];
+    let leaves = 0;
+    for (const d of drops) {
+      if (d instanceof AppDrop) {
+        const why = d.wiringProblem();
+        if (why) problems.push(`${d.oid}: ${why}`);
+        if (d.effectiveInputs > d.inputs.length + d.streamingInputs.length)
+          problems.push(`${d.oid}: n_effective_inputs (${d.effectiveInputs}) exceeds its ${d.inputs.length + d.streamingInputs.length} inputs`);
+        if (d.outputs.length === 0) {
+          d.flags |= F_LEAF;
+          leaves++;
+        }
+      } else if (d instanceof DataDrop) {
+        if (d.consumers.length === 0 && d.streamingConsumers.length === 0) {
+          d.flags |= F_LEAF;
+          leaves++;
+        }
+        if (d instanceof FileDrop) {
+          try {
+            d.prepare();
+          } catch (err) {
+            failed.push([d, messageOf(err)]);
+          }
+        }
+      }
+    }
+    if (problems.length > 0) throw invalidGraph(`${problems.length} drop(s) cannot run as wired: ${listed(problems)}`, problems);
+    if (leaves === 0 && n > 0) throw invalidGraph('The graph has no leaf drops: it contains a cycle');
+    this.leaves = leaves;
+    // Proxies come after leaves: a drop whose only consumers are remote is a leaf of this node.
+    this.attachProxies(linker);
+    return failed;
+  }
+
+  private attachProxies(linker: Linker): void {
+    for (const [peer, [lhs, rel, rhs]] of this.subscriptions) {
+      let appOid: string, dataOid: string, mode: 'consume' | 'stream' | 'produce';
+      if (rel === LinkType.CONSUMER || rel === LinkType.STREAMING_CONSUMER || rel === LinkType.PRODUCER) [appOid, dataOid] = [lhs, rhs];
+      else if (rel === LinkType.INPUT || rel === LinkType.STREAMING_INPUT || rel === LinkType.OUTPUT) [dataOid, appOid] = [lhs, rhs];
+      else continue; // containers are not implemented
+      mode = rel === LinkType.PRODUCER || rel === LinkType.OUTPUT ? 'produce' : rel === LinkType.STREAMING_CONSUMER || rel === LinkType.STREAMING_INPUT ? 'stream' : 'consume';
+      const localApp = this.lookup(appOid);
+      const localData = this.lookup(dataOid);
+      if ((localApp === undefined) === (localData === undefined)) continue; // both local (already wired) or neither
+      let app: Drop, data: Drop;
+      if (localApp === undefined) {
+        app = this.proxy(appOid, () => new RemoteApp(this, appOid, peer, this.remote));
+        data = localData!;
+      } else {
+        app = localApp;
+        data = this.proxy(dataOid, () => new RemoteData(this, dataOid, peer, this.remote));
+      }
+      if (!(app instanceof AppDrop) || !(data instanceof DataDrop))
+        throw invalidRelationship([lhs, rel, rhs], 'a subscription must link an application and a data drop');
+      if (mode === 'produce') linker.produce(app, data);
+      else if (mode === 'stream') linker.stream(data, app);
+      else linker.consume(data, app);
+    }
+  }
+
+  private proxy(uid: string, make: () => Drop & RemoteProxy): Drop & RemoteProxy {
+    let p = this.proxies.get(uid);
+    if (p === undefined) this.proxies.set(uid, (p = make()));
+    return p;
+  }
+
+  private failDrop(d: Drop, why: string): void {
+    d.log('ERROR', why, 'deploy');
+    if (d instanceof AppDrop) d.fail(why);
+    else if (d instanceof DataDrop) d.setError();
+  }
+
+  private armLifespans(): void {
+    for (const d of this.drops) {
+      if (!(d instanceof DataDrop)) continue;
+      const seconds = d.lifespan;
+      if (seconds > 0) this.arm(d, seconds * 1000);
+    }
+  }
+
+  private arm(d: DataDrop, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      // Not complete yet: look again shortly, as the reference's periodic checker would.
+      if (d.status === DropState.INITIALIZED || d.status === DropState.WRITING) this.arm(d, 1000);
+      else d.expire();
+    }, ms);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  /** Apps in the list run; other drops are set COMPLETED (deploy's `completed`, and /trigger). */
+  trigger(uids: readonly string[]): void {
+    if (this.status !== SessionState.RUNNING)
+      throw invalidSessionState(`Can't trigger drops in session ${this.sessionId}: it is not RUNNING`);
+    const unknown = uids.filter((u) => this.lookup(u) === undefined);
+    if (unknown.length > 0) throw invalidGraph(`Unknown drops: ${listed(unknown)}`, unknown);
+    this.triggerDrops(uids);
+  }
+
+  private triggerDrops(uids: readonly string[]): void {
+    for (const u of uids) {
+      const d = this.lookup(u);
+      if (d instanceof AppDrop) d.trigger();
+      else if (d instanceof DataDrop) d.setCompleted();
+    }
+  }
+
+  /** Events from other nodes for the proxies of this session. */
+  deliverRemoteEvents(events: readonly RemoteEvent[]): void {
+    if (this.status === SessionState.PRISTINE || this.status === SessionState.BUILDING || this.status === SessionState.DEPLOYING) {
+      this.earlyEvents.push(...events);
+      return;
+    }
+    for (const e of events) this.proxies.get(e.uid)?.deliver(e);
+  }
+
+  cancel(): void {
+    const s = this.status;
+    if (s === SessionState.CANCELLED) return;
+    if (s !== SessionState.RUNNING)
+      throw invalidSessionState(`Can't cancel session ${this.sessionId} in status ${sessionStateName(s)}`);
+    for (const d of this.drops) d.cancel();
+    this.setStatus(SessionState.CANCELLED);
+  }
+
+  /** Stop everything and release resources; the session directory stays. */
+  async destroy(): Promise<void> {
+    if (this.status === SessionState.RUNNING) this.cancel();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.listeners.clear();
+    this.listening = false;
+    await this.logFile.close();
+  }
+
+  /** Resolves with the final status (FINISHED, FAILED or CANCELLED). */
+  whenFinished(): Promise<number> {
+    const s = this.status;
+    if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) return Promise.resolve(s);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  subscribe(listener: (e: DropEvent) => void): () => void {
+    this.listeners.add(listener);
+    this.listening = true;
+    return () => {
+      this.listeners.delete(listener);
+      this.listening = this.listeners.size > 0;
+    };
+  }
+
+  private setStatus(s: number): void {
+    this.status = s;
+    this.logFile.write('INFO', `session ${this.sessionId} is ${sessionStateName(s)}`);
+    if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) {
+      for (const w of this.waiters.splice(0)) w(s);
+    }
+  }
+
+  /** All leaves reported. Drops that never ran are SKIPPED, not COMPLETED as in the reference (§9 Q48). */
+  private finish(): void {
+    if (this.status !== SessionState.RUNNING) return;
+    for (const d of this.drops) if (d.status === DropState.INITIALIZED || d.status === DropState.WRITING) d.skipPending();
+    this.setStatus(this.errorCount > 0 ? SessionState.FAILED : SessionState.FINISHED);
+  }
+
+  /** An EndDROP completed: everything still pending is skipped. */
+  private end(): void {
+    this.finish();
+  }
+
+  // ---- DropHost ----
+
+  emit(e: DropEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  statusChanged(drop: Drop, from: number, to: number): void {
+    if (drop.flags & F_PROXY) return;
+    this.counts[from]!--;
+    this.counts[to]!++;
+    if (to === DropState.ERROR) this.errorCount++;
+  }
+
+  leafDone(drop: Drop): void {
+    ++this.leavesDone;
+    if (drop instanceof EndDrop || this.leavesDone === this.leaves) this.finish();
+  }
+
+  appReady(app: AppDrop): void {
+    this.scheduler.decide(app);
+  }
+
+  appTriggered(app: AppDrop): void {
+    this.scheduler.run(app);
+  }
+
+  log(drop: Drop | undefined, level: LogLevel, message: string): void {
+    this.logFile.write(level, message, drop?.oid);
+  }
+
+  // ---- queries ----
+
+  private lookup(uidOrOid: string): Drop | undefined {
+    let i = this.index.get(uidOrOid);
+    if (i === undefined) {
+      if (this.uidIndex === null) {
+        this.uidIndex = new Map();
+        for (let j = 0; j < this.specs.length; j++) {
+          const u = this.specs[j]!.uid;
+          if (typeof u === 'string' && u !== '') this.uidIndex.set(u, j);
+        }
+      }
+      i = this.uidIndex.get(uidOrOid);
+      if (i === undefined) return undefined;
+    }
+    // Before deploy there are no drops yet; callers only need to know the drop exists.
+    return this.drops[i] ?? (this.specs[i] as unknown as Drop);
+  }
+
+  graph(): Record<string, DropSpec> {
+    const out: Record<string, DropSpec> = {};
+    for (const s of this.specs) out[s.oid] = s;
+    return out;
+  }
+
+  graphStatus(): Record<string, DropStatus> {
+    const s = this.status;
+    if (s !== SessionState.RUNNING && s !== SessionState.FINISHED && s !== SessionState.CANCELLED && s !== SessionState.FAILED)
+      throw invalidSessionState(`The graph status of session ${this.sessionId} is not available in status ${sessionStateName(s)}`);
+    const out: Record<string, DropStatus> = {};
+    for (const d of this.drops) out[d.oid] = d instanceof AppDrop ? { status: d.status, execStatus: d.execStatus } : { status: d.status };
+    return out;
+  }
+
+  summary(): StatusSummary {
+    return { status: this.status, total: this.specs.length, counts: [...this.counts] };
+  }
+
+  dropLogs(oid: string): LogRecord[] {
+    const i = this.index.get(oid);
+    if (i === undefined) throw noDrop(this.sessionId, oid);
+    return this.drops[i]?.logs ?? [];
+  }
+
+  dropFilepath(oid: string): string {
+    const i = this.index.get(oid);
+    if (i === undefined) throw noDrop(this.sessionId, oid);
+    const d = this.drops[i];
+    if (!(d instanceof FileDrop)) return '';
+    try {
+      return d.path;
+    } catch {
+      return '';
+    }
+  }
+
+  /** True once every drop has settled, i.e. the session is over. */
+  get reproReady(): boolean {
+    const s = this.status;
+    return s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED;
+  }
+
+  flushLog(): Promise<void> {
+    return this.logFile.flush();
+  }
+}

@@ -1,0 +1,106 @@
+// Wiring drops from the relationship lists of their specs (reference §8.1 step 6). Either
+// side of a relationship is enough and both sides are usual, so every link is de-duplicated.
+// Lists stay arrays (cheap for the common small fan-out); a list that grows past a few
+// entries gets a Set beside it for the duration of the wiring, which keeps a 10^6-wide
+// scatter linear instead of quadratic.
+
+import { AppDrop, type AppClass } from '../drops/app.ts';
+import { DataDrop } from '../drops/data.ts';
+import type { Drop } from '../drops/drop.ts';
+import { type DropSpec, RELATIONSHIP_KEYS, entryOid } from '../drops/spec.ts';
+import { invalidRelationship } from '../errors.ts';
+import { LinkType } from '../states.ts';
+
+const SMALL = 16;
+
+export class Linker {
+  private readonly big = new Map<readonly Drop[], Set<Drop>>();
+
+  private has(list: readonly Drop[], item: Drop): boolean {
+    if (list.length < SMALL) return list.includes(item);
+    let s = this.big.get(list);
+    if (s === undefined) this.big.set(list, (s = new Set(list)));
+    return s.has(item);
+  }
+
+  private noted(list: readonly Drop[], item: Drop): void {
+    this.big.get(list)?.add(item);
+  }
+
+  /** `app` reads `data` once it is complete. */
+  consume(data: DataDrop, app: AppDrop): void {
+    if (this.has(data.consumers, app)) return;
+    if (data.streamingConsumers.length > 0 && data.streamingConsumers.includes(app))
+      throw invalidRelationship([app.oid, LinkType.CONSUMER, data.oid], 'already a streaming consumer of this drop');
+    data.addConsumer(app);
+    this.noted(data.consumers, app);
+    app.addInput(data);
+  }
+
+  /** `app` reads `data` chunk by chunk while it is written. */
+  stream(data: DataDrop, app: AppDrop): void {
+    if (this.has(data.streamingConsumers, app)) return;
+    if (!(app.constructor as AppClass).acceptsStreaming)
+      throw invalidRelationship([app.oid, LinkType.STREAMING_CONSUMER, data.oid], `${app.constructor.name} does not accept streaming inputs`);
+    if (data.consumers.includes(app))
+      throw invalidRelationship([app.oid, LinkType.STREAMING_CONSUMER, data.oid], 'already a normal consumer of this drop');
+    data.addStreamingConsumer(app);
+    this.noted(data.streamingConsumers, app);
+    app.addStreamingInput(data);
+  }
+
+  /** `app` writes `data`. */
+  produce(app: AppDrop, data: DataDrop): void {
+    if (this.has(app.outputs, data)) return;
+    app.addOutput(data);
+    this.noted(app.outputs, data);
+    data.addProducer(app);
+  }
+}
+
+const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
+  inputs: LinkType.INPUT,
+  streamingInputs: LinkType.STREAMING_INPUT,
+  outputs: LinkType.OUTPUT,
+  producers: LinkType.PRODUCER,
+  consumers: LinkType.CONSUMER,
+  streamingConsumers: LinkType.STREAMING_CONSUMER,
+};
+
+/**
+ * Wire every local relationship. Entries naming oids that are not in this session are
+ * skipped: they are remote drops, wired through subscriptions (reference §7.9).
+ * Cost: O(drops + links).
+ */
+export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const self = drops[i]!;
+    for (const key of RELATIONSHIP_KEYS) {
+      const list = spec[key];
+      if (!Array.isArray(list) || list.length === 0) continue;
+      for (const entry of list) {
+        const oid = entryOid(entry);
+        if (oid === undefined) continue;
+        const j = index.get(oid);
+        if (j === undefined) continue;
+        link(linker, key, self, drops[j]!);
+      }
+    }
+  }
+}
+
+function link(linker: Linker, key: (typeof RELATIONSHIP_KEYS)[number], self: Drop, other: Drop): void {
+  const wantSelfApp = key === 'inputs' || key === 'streamingInputs' || key === 'outputs';
+  const app = wantSelfApp ? self : other;
+  const data = wantSelfApp ? other : self;
+  if (!(app instanceof AppDrop) || !(data instanceof DataDrop)) {
+    throw invalidRelationship(
+      [self.oid, REL_OF_KEY[key], other.oid],
+      `'${key}' of ${self.oid} must link ${wantSelfApp ? 'an application to data' : 'data to an application'}`,
+    );
+  }
+  if (key === 'inputs' || key === 'consumers') linker.consume(data, app);
+  else if (key === 'streamingInputs' || key === 'streamingConsumers') linker.stream(data, app);
+  else linker.produce(app, data);
+}
