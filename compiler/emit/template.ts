@@ -75,7 +75,7 @@ export function nodeTemplate(t: DropTable, node: LgNode, spec: NodeSpec, opts: S
   if (spec.isApp) {
     body.num_cpus = spec.numCpus;
     if (groupBy || dropclass === SLEEP_APP) body.sleep_time = groupBy ? 1 : spec.weight;
-    const mkn = node.attrs.mkn;
+    const mkn = node.raw.mkn;
     if (Array.isArray(mkn)) body.mkn = mkn;
   }
   Object.assign(body, buckets(node));

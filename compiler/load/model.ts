@@ -4,6 +4,7 @@
 // it cannot use is skipped here and reported by compiler/validate.
 
 import { pointer } from '../diagnostics.ts';
+import { expandMkn } from './mkn.ts';
 import {
   CONSTRUCT_KINDS,
   type ConstructKind,
@@ -124,7 +125,8 @@ interface Draft {
 }
 
 /** Builds the model. `file` is only recorded. Linear in nodes + links + fields. */
-export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS'): LogicalGraph {
+export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJS'): LogicalGraph {
+  const doc = expandMkn(filled);
   const rawNodes: unknown[] = Array.isArray(doc.nodeDataArray) ? doc.nodeDataArray : [];
   const removed = new Set<string>();
   const drafts: Draft[] = [];
@@ -141,7 +143,8 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
       return;
     }
     const category = typeof raw.category === 'string' ? raw.category : 'Unknown';
-    const ptr = `/nodeDataArray/${i}`;
+    // Nodes made by the MKN rewrite point at their MKN.
+    const ptr = typeof raw._pointer === 'string' ? raw._pointer : `/nodeDataArray/${i}`;
     drafts.push({
       raw,
       id,
@@ -253,7 +256,7 @@ export function buildLogicalGraph(doc: OjsDocument, file = '-', version = 'OJS')
   const links = buildLinks(doc, byId, removed, constructIds, outputPorts, nodes);
   const modelData = doc.modelData && typeof doc.modelData === 'object' ? doc.modelData : {};
   const reprodata = doc.reprodata && typeof doc.reprodata === 'object' ? doc.reprodata : undefined;
-  return { file, version, modelData, nodes, links, byId, reprodata, doc };
+  return { file, version, modelData, nodes, links, byId, reprodata, doc: filled };
 }
 
 /** A parent chain that loops back makes every node on it top level; validate reports it. */
