@@ -108,3 +108,29 @@ test('a gather input with another multiplicity is DLG4001 naming both nodes and 
   t.regex(d!.message, /'Extra' \(extra, 1 instance\)/);
   t.regex(d!.message, /2 instances/);
 });
+
+test('Q18 fixed: nodes in a scatter inside a loop keep the loop context', (t) => {
+  const doc = readJson(join(lgDir, 'testLoop.graph'));
+  const loop = doc.nodeDataArray.find((n: any) => n.category === 'Loop');
+  const event = doc.nodeDataArray.find((n: any) => n.name === 'event');
+  doc.nodeDataArray.push(
+    { id: 'inner-scatter', name: 'Inner', category: 'Scatter', categoryType: 'Construct', isGroup: true, parentId: loop.id,
+      fields: [{ id: 'c', name: 'num_of_copies', value: 3, defaultValue: '', type: 'Integer', parameterType: 'ConstructParameter', usage: 'NoPort' }] },
+    { ...structuredClone(event), id: 'extra', name: 'extra', parentId: 'inner-scatter' },
+  );
+  for (const f of doc.nodeDataArray.at(-1).fields) if (f.name === 'group_end') f.value = false;
+  const { drops } = pgtOf(tableOf(lgOfValue(doc)));
+  const extra = drops.filter((d) => d.name === 'extra');
+  t.is(extra.length, 15);
+  t.deepEqual(extra.slice(0, 4).map((d) => [d.iid, d.loop_ctx]), [['0-0-0', '0'], ['0-0-1', '0'], ['0-0-2', '0'], ['0-1-0', '1']]);
+});
+
+test('a loop without group start and end is DLG3009 naming the loop', async (t) => {
+  const { unroll } = await import('../../compiler/unroll/index.ts');
+  const doc = readJson(join(lgDir, 'testLoop.graph'));
+  for (const n of doc.nodeDataArray) for (const f of n.fields ?? []) if (f.name === 'group_start') f.value = false;
+  const r = unroll(lgOfValue(doc));
+  const d = r.diagnostics.find((x) => x.code === 'DLG3009');
+  t.truthy(d);
+  t.is(d!.nodeName, doc.nodeDataArray.find((n: any) => n.category === 'Loop').name);
+});
