@@ -1,0 +1,56 @@
+// The scheduling DAG (compiler/schedule's SchedulingDag, §5.2) straight from the drop table,
+// without emitting JSON: the same drops in the same order, the same distinct edges in DAG
+// edge order (by source drop, then in the order the relationships were made). O(n + m).
+
+import { adjacency, type DropTable } from './table.ts';
+
+export interface TableDag {
+  n: number;
+  isApp: Uint8Array;
+  weight: Float64Array;
+  numCpus: Int32Array;
+  offsets: Int32Array;
+  targets: Int32Array;
+}
+
+export function dagOfTable(t: DropTable): TableDag {
+  const { n } = t;
+  const isApp = new Uint8Array(n);
+  const weight = new Float64Array(n);
+  const numCpus = new Int32Array(n).fill(1);
+  for (const b of t.blocks) {
+    const node = t.lg.nodes[b.node];
+    const end = b.start + b.count;
+    if (b.kind === 'grpdata') {
+      // -grp-data: the GroupBy input's volume times the number of inputs per group (§3.4.4).
+      const input = t.props.firstInput[b.node];
+      const w = (input >= 0 ? t.specs[input]?.weight ?? 1 : 1) * (input >= 0 ? t.props.count[input] / Math.max(1, t.props.count[b.node]) : 1);
+      weight.fill(w, b.start, end);
+      continue;
+    }
+    const spec = t.specs[node.index]!;
+    if (spec.isApp) {
+      isApp.fill(1, b.start, end);
+      numCpus.fill(spec.numCpus, b.start, end);
+    }
+    weight.fill(spec.weight, b.start, end);
+  }
+  const out = adjacency(n, t.m, t.src);
+  const offsets = new Int32Array(n + 1);
+  const targets = new Int32Array(t.m);
+  let k = 0;
+  // Several relationships between one pair (different ports) are one DAG edge. A drop's
+  // successors are few except for fan-outs, where a per-source marker keeps this linear.
+  const lastSeen = new Int32Array(n).fill(-1);
+  for (let v = 0; v < n; v++) {
+    offsets[v] = k;
+    for (let i = out.offsets[v]; i < out.offsets[v + 1]; i++) {
+      const d = t.dst[out.edges[i]];
+      if (lastSeen[d] === v) continue;
+      lastSeen[d] = v;
+      targets[k++] = d;
+    }
+  }
+  offsets[n] = k;
+  return { n, isApp, weight, numCpus, offsets, targets: targets.slice(0, k) };
+}
