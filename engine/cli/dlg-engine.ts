@@ -42,7 +42,9 @@ async function runNodeManager(opts: NmOptions): Promise<number> {
   } catch (err) {
     throw new UserError(CODES.ENGINE_LISTEN_FAILED, `cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
   }
-  printNote(TOOL, `node manager on http://${opts.host}:${opts.port} (sessions in ${nm.dlgRoot}/workspace, ${opts.maxWorkers} workers)`);
+  const bound = app.server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : opts.port;
+  printNote(TOOL, `node manager on http://${opts.host}:${port} (sessions in ${nm.dlgRoot}/workspace, ${opts.maxWorkers} workers)`);
   await new Promise<void>((resolve) => {
     const onSignal = (sig: NodeJS.Signals) => void stop(sig).then(resolve);
     process.once('SIGINT', onSignal);

@@ -2,7 +2,6 @@
 // process. This is what `dlg-deploy graph.json` does without --url.
 
 import { NodeManager } from '../managers/node/node-manager.ts';
-import { readGraphInput, rootOids } from '../session/graph-input.ts';
 import type { StatusSummary } from '../session/session.ts';
 import { SessionState } from '../states.ts';
 import { defaultSessionId, type Progress } from './deploy.ts';
@@ -36,7 +35,7 @@ export async function runEmbedded(pg: unknown, opts: EmbeddedOptions = {}): Prom
   try {
     const t0 = performance.now();
     session.addGraphSpec(pg);
-    session.deploy(rootOids(readGraphInput(pg).specs));
+    session.deploy('roots');
     const t1 = performance.now();
     opts.onStarted?.(() => {
       if (session.status === SessionState.RUNNING) session.cancel();

@@ -117,13 +117,14 @@ export class Session implements DropHost {
     const { specs, reprodata } = readGraphInput(input);
     const unimplemented: { oid: string; class: string }[] = [];
     const problems: string[] = [];
-    const classes: DropClass[] = new Array(specs.length);
-    const batch = new Set<string>();
+    const base = this.specs.length;
+    // Specs go into the index as they are checked (a duplicate within the batch is then found
+    // like any other), and come out again if the batch is rejected.
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i]!;
       const oid = spec.oid;
-      if (this.index.has(oid) || batch.has(oid)) problems.push(`${oid}: a drop with this oid already exists`);
-      batch.add(oid);
+      if (this.index.has(oid)) problems.push(`${oid}: a drop with this oid already exists`);
+      else this.index.set(oid, base + i);
       const r = resolveDropClass(spec);
       if (!r.ok) {
         if ('unimplemented' in r) unimplemented.push({ oid, class: r.unimplemented });
@@ -132,7 +133,11 @@ export class Session implements DropHost {
       }
       const why = r.cls.check?.(spec);
       if (why) problems.push(`${oid} (${r.cls.name}): ${why}`);
-      classes[i] = r.cls;
+      this.classes.push(r.cls);
+    }
+    if (unimplemented.length > 0 || problems.length > 0) {
+      for (let i = 0; i < specs.length; i++) if (this.index.get(specs[i]!.oid) === base + i) this.index.delete(specs[i]!.oid);
+      this.classes.length = base;
     }
     if (unimplemented.length > 0) {
       const byClass = new Map<string, string[]>();
@@ -141,11 +146,7 @@ export class Session implements DropHost {
       throw invalidGraph(`${unimplemented.length} drop(s) use classes this engine does not implement: ${what}`, unimplemented, problems);
     }
     if (problems.length > 0) throw invalidGraph(`${problems.length} invalid drop spec(s): ${listed(problems)}`, problems);
-    for (let i = 0; i < specs.length; i++) {
-      this.index.set(specs[i]!.oid, this.specs.length);
-      this.specs.push(specs[i]!);
-      this.classes.push(classes[i]!);
-    }
+    for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
     this.logFile.write('INFO', `appended ${specs.length} drop specs (${this.specs.length} in total)`);
@@ -181,7 +182,21 @@ export class Session implements DropHost {
 
   // ---- deploying and running ----
 
-  deploy(completed: readonly string[] = []): void {
+  /**
+   * Build, wire and start the drops, then trigger `completed` (deploy's form field). 'roots'
+   * triggers every drop with no upstream, found on the wired drops: what a client computing
+   * the roots from the specs would send, without a second pass over the specs.
+   */
+  deploy(completed: readonly string[] | 'roots' = []): void {
+    const s = this.status;
+    if (completed === 'roots') {
+      if (s === SessionState.PRISTINE) completed = [];
+      else return this.deployAndTrigger([], true);
+    }
+    this.deployAndTrigger(completed, false);
+  }
+
+  private deployAndTrigger(completed: readonly string[], roots: boolean): void {
     const s = this.status;
     if (s === SessionState.PRISTINE) {
       if (completed.length > 0) throw invalidGraph('Drops were given as completed, but the session has no graph');
@@ -217,7 +232,17 @@ export class Session implements DropHost {
     const early = this.earlyEvents;
     this.earlyEvents = [];
     this.deliverRemoteEvents(early);
-    this.triggerDrops(completed);
+    if (roots) this.triggerRoots();
+    else this.triggerDrops(completed);
+  }
+
+  /** Proxies are wired in by now, so a drop fed from another node is not taken for a root. */
+  private triggerRoots(): void {
+    for (const d of this.drops) {
+      if (d instanceof AppDrop) {
+        if (d.inputs.length === 0 && d.streamingInputs.length === 0) d.trigger();
+      } else if (d instanceof DataDrop && d.producers.length === 0) d.setCompleted();
+    }
   }
 
   /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */

@@ -70,27 +70,51 @@ const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
 /**
  * Wire every local relationship. Entries naming oids that are not in this session are
  * skipped: they are remote drops, wired through subscriptions (reference §7.9).
- * Cost: O(drops + links).
+ * Cost: O(drops + links). Property reads are spelt out per drop kind because this loop
+ * touches every link of 10^6-drop graphs twice (both sides are usually listed).
  */
 export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const self = drops[i]!;
-    for (const key of RELATIONSHIP_KEYS) {
-      const list = spec[key];
-      if (!Array.isArray(list) || list.length === 0) continue;
-      for (const entry of list) {
-        const oid = entryOid(entry);
-        if (oid === undefined) continue;
-        const j = index.get(oid);
-        if (j === undefined) continue;
-        link(linker, key, self, drops[j]!);
-      }
+    if (self instanceof AppDrop) {
+      let l = spec.inputs;
+      if (l !== undefined) wireList(l, 'inputs', self, drops, index, linker);
+      l = spec.outputs;
+      if (l !== undefined) wireList(l, 'outputs', self, drops, index, linker);
+      l = spec.streamingInputs;
+      if (l !== undefined) wireList(l, 'streamingInputs', self, drops, index, linker);
+      if (spec.producers !== undefined) wireList(spec.producers, 'producers', self, drops, index, linker);
+      if (spec.consumers !== undefined) wireList(spec.consumers, 'consumers', self, drops, index, linker);
+      if (spec.streamingConsumers !== undefined) wireList(spec.streamingConsumers, 'streamingConsumers', self, drops, index, linker);
+    } else {
+      let l = spec.producers;
+      if (l !== undefined) wireList(l, 'producers', self, drops, index, linker);
+      l = spec.consumers;
+      if (l !== undefined) wireList(l, 'consumers', self, drops, index, linker);
+      l = spec.streamingConsumers;
+      if (l !== undefined) wireList(l, 'streamingConsumers', self, drops, index, linker);
+      if (spec.inputs !== undefined) wireList(spec.inputs, 'inputs', self, drops, index, linker);
+      if (spec.outputs !== undefined) wireList(spec.outputs, 'outputs', self, drops, index, linker);
+      if (spec.streamingInputs !== undefined) wireList(spec.streamingInputs, 'streamingInputs', self, drops, index, linker);
     }
   }
 }
 
-function link(linker: Linker, key: (typeof RELATIONSHIP_KEYS)[number], self: Drop, other: Drop): void {
+type Key = (typeof RELATIONSHIP_KEYS)[number];
+
+function wireList(list: unknown, key: Key, self: Drop, drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
+  if (!Array.isArray(list)) return;
+  for (let k = 0; k < list.length; k++) {
+    const e: unknown = list[k];
+    const oid = typeof e === 'string' ? e : entryOid(e);
+    if (oid === undefined) continue;
+    const j = index.get(oid);
+    if (j !== undefined) link(linker, key, self, drops[j]!);
+  }
+}
+
+function link(linker: Linker, key: Key, self: Drop, other: Drop): void {
   const wantSelfApp = key === 'inputs' || key === 'streamingInputs' || key === 'outputs';
   const app = wantSelfApp ? self : other;
   const data = wantSelfApp ? other : self;

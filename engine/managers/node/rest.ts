@@ -14,6 +14,7 @@ export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: 
   app.get('/api', async (_req, reply) => sendJson(reply, { sessions: await nm.listSessions() }));
 
   app.post('/api/sessions/:id/graph/link', async (req, reply) => {
+    nm.session(id(req));
     const p = formParams(req, limit);
     const lh = p.get('lhOID');
     const rh = p.get('rhOID');

@@ -94,6 +94,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/status', async (req, reply) => sendJson(reply, await m.sessionStatus(id(req))));
 
   app.post('/api/sessions/:id/deploy', async (req, reply) => {
+    await m.sessionStatus(id(req)); // an unknown session is the first thing wrong
     const completed = (formParams(req, limit).get('completed') ?? '')
       .split(',')
       .map((s) => s.trim())
