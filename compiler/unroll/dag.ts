@@ -2,18 +2,10 @@
 // without emitting JSON: the same drops in the same order, the same distinct edges in DAG
 // edge order (by source drop, then in the order the relationships were made). O(n + m).
 
+import type { SchedulingDag } from '../schedule/dag.ts';
 import { adjacency, type DropTable } from './table.ts';
 
-export interface TableDag {
-  n: number;
-  isApp: Uint8Array;
-  weight: Float64Array;
-  numCpus: Int32Array;
-  offsets: Int32Array;
-  targets: Int32Array;
-}
-
-export function dagOfTable(t: DropTable): TableDag {
+export function dagOfTable(t: DropTable): SchedulingDag {
   const { n } = t;
   const isApp = new Uint8Array(n);
   const weight = new Float64Array(n);

@@ -13,7 +13,7 @@ import { dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from 
 
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
-export { dagOfTable, type TableDag } from './dag.ts';
+export { dagOfTable } from './dag.ts';
 export { nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
 export { truthy, multiplicity, type NodeProps } from './props.ts';
 
