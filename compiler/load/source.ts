@@ -50,8 +50,9 @@ export function parseJson(source: Source): Result<unknown> {
 }
 
 function jsonSyntaxDiagnostic(text: string, file: string, message: string): Diagnostic {
-  const truncated = /end of (JSON )?input|Unterminated string/i.test(message);
   const pos = /position (\d+)/.exec(message);
+  // V8 says "Expected double-quoted property name" (not "end of input") for text cut after a comma.
+  const truncated = /end of (JSON )?input|Unterminated string/i.test(message) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
   const offset = truncated ? text.length : pos ? Number(pos[1]) : undefined;
   const where = offset === undefined ? {} : lineColumn(text, offset);
   const detail = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '');

@@ -1,0 +1,49 @@
+// compiler/validate: JSON Schema + semantic rules over a loaded input (an LG/LGT or a
+// PGT/PG drop list) → diagnostics. An LGT is filled first (compiler/fill), so parameters,
+// configurations and globals are checked with everything else. Never throws on bad input.
+
+import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { fillDocument, type FillOptions } from '../fill/index.ts';
+import { buildLogicalGraph, type LoadedInput } from '../load/index.ts';
+import type { OjsDocument } from '../model.ts';
+import { makeDropListContext, makeLgContext } from './context.ts';
+import { DROP_LIST_RULES, LG_RULES } from './rules/index.ts';
+
+export interface ValidateOptions extends FillOptions {}
+
+/** Validates what compiler/load produced. Linear in the input for drop lists. */
+export function validate(input: LoadedInput, options: ValidateOptions = {}): Diagnostic[] {
+  if (input.kind === 'drops') return validateDropList(input.drops, input.file, input.reprodata, input.graphName !== undefined);
+  return validateLogicalGraph(input.doc, input.file, options, input.version);
+}
+
+export function validateLogicalGraph(doc: OjsDocument, file = '-', options: ValidateOptions = {}, version = 'OJS'): Diagnostic[] {
+  const filled = fillDocument(doc, options, file);
+  const out: Diagnostic[] = [...filled.diagnostics];
+  const graph = buildLogicalGraph(filled.doc, file, version);
+  const ctx = makeLgContext(filled.doc, graph, file, out);
+  for (const rule of LG_RULES) runRule(rule.name, () => rule.check(ctx), file, out);
+  return out;
+}
+
+export function validateDropList(drops: readonly Record<string, unknown>[], file = '-', reprodata?: Record<string, unknown>, legacyWrapped = false): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx = makeDropListContext(drops, file, out, reprodata, legacyWrapped ? (i) => `/1/${i}` : undefined);
+  for (const rule of DROP_LIST_RULES) runRule(rule.name, () => rule.check(ctx), file, out);
+  return out;
+}
+
+/**
+ * A rule that throws has a bug; the user still gets every other rule's diagnostics and a
+ * DLG9999 that names the rule, instead of a stack trace and nothing else.
+ */
+function runRule(name: string, run: () => void, file: string, out: Diagnostic[]): void {
+  try {
+    run();
+  } catch (e) {
+    out.push(error(CODES.INTERNAL, `internal error in validation rule '${name}' (please report): ${(e as Error).message}`, { file }));
+  }
+}
+
+export { LG_RULES, DROP_LIST_RULES, type LgRule, type DropListRule, type RuleEntry } from './rules/index.ts';
+export type { LgContext, DropListContext } from './context.ts';
