@@ -57,6 +57,6 @@ test('the model: non-executable nodes go, construct apps take the construct id (
   for (const raw of sbsg.doc.nodeDataArray.filter((n) => n.category === 'Scatter' || n.category === 'Gather')) {
     const app = m.nodes[m.byId.get(raw.id)!];
     t.is(app.kind, 'app', raw.name);
-    t.is<string | undefined>(m.nodes[app.appOf!].construct, raw.category);
+    t.is(m.nodes[app.appOf!].construct as string | undefined, raw.category);
   }
 });
