@@ -485,6 +485,12 @@ export class Session implements DropHost {
     return this.drops[i] ?? (this.specs[i] as unknown as Drop);
   }
 
+  /** The live drop of an oid, once deployed. */
+  getDrop(oid: string): Drop | undefined {
+    const i = this.index.get(oid);
+    return i === undefined ? undefined : this.drops[i];
+  }
+
   graph(): Record<string, DropSpec> {
     const out: Record<string, DropSpec> = {};
     for (const s of this.specs) out[s.oid] = s;
