@@ -49,6 +49,8 @@ export interface DropHost {
   log(drop: Drop | undefined, level: LogLevel, message: string): void;
 }
 
+const LEVELS: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
+
 /** Shared empty relationship list; replaced by a real array on the first link. */
 export const NONE: readonly never[] = Object.freeze([]) as readonly never[];
 
@@ -121,7 +123,10 @@ export abstract class Drop {
     return e;
   }
 
+  /** Keep a log record on the drop (and in the session log), honouring the drop's `log_level`. */
   log(level: LogLevel, message: string, fn = ''): void {
+    const threshold = this.spec.log_level;
+    if (typeof threshold === 'string' && LEVELS[level] < (LEVELS[threshold.toUpperCase() as LogLevel] ?? 0)) return;
     (this.logs ??= []).push({
       time: new Date().toISOString(),
       Level: level,

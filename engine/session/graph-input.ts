@@ -1,6 +1,7 @@
 // Reading a PG or PGT drop list as it arrives over REST or from a file (reference §4.1, §4.3).
 
-import { invalidGraph } from '../errors.ts';
+import { invalidGraph, invalidRelationship } from '../errors.ts';
+import { LinkType } from '../states.ts';
 import { type DropSpec, entryOid, isObject } from '../drops/spec.ts';
 
 export interface GraphInput {
@@ -79,3 +80,27 @@ export function leafOids(specs: readonly DropSpec[]): string[] {
   return specs.filter((s) => !hasDownstream.has(s.oid)).map((s) => s.oid);
 }
 
+
+const LINK_KEYS: Record<number, string> = {
+  [LinkType.CONSUMER]: 'consumers',
+  [LinkType.STREAMING_CONSUMER]: 'streamingConsumers',
+  [LinkType.PRODUCER]: 'producers',
+  [LinkType.PARENT]: 'parent',
+  [LinkType.CHILD]: 'children',
+  [LinkType.INPUT]: 'inputs',
+  [LinkType.STREAMING_INPUT]: 'streamingInputs',
+  [LinkType.OUTPUT]: 'outputs',
+};
+
+/** graph/link: append `rhOID` to the relationship list of `spec` named by `linkType`. */
+export function addLink(spec: DropSpec, rhOID: string, linkType: number): void {
+  const key = LINK_KEYS[linkType];
+  if (key === undefined) throw invalidRelationship([spec.oid, linkType, rhOID], `unknown link type ${linkType}`);
+  if (key === 'parent') {
+    spec.parent = rhOID;
+    return;
+  }
+  const list = Array.isArray(spec[key]) ? (spec[key] as unknown[]) : (spec[key] = []);
+  if (list.some((e) => entryOid(e) === rhOID)) throw invalidRelationship([spec.oid, linkType, rhOID], `${rhOID} is already in ${key} of ${spec.oid}`);
+  list.push(rhOID);
+}

@@ -5,18 +5,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDrop } from '../drops/app.ts';
-import { DataDrop, EndDrop, NullDrop } from '../drops/data.ts';
-import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord, F_LEAF, F_PROXY } from '../drops/drop.ts';
+import { DataDrop, EndDrop } from '../drops/data.ts';
+import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord, F_PROXY } from '../drops/drop.ts';
 import { FileDrop } from '../drops/file.ts';
-import { NullBarrierApp } from '../drops/apps/simple.ts';
-import { type DropClass, resolveDropClass } from '../drops/registry.ts';
+import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
-import { invalidGraph, invalidRelationship, invalidSessionState, messageOf, noDrop } from '../errors.ts';
-import { DROP_STATE_COUNT, DropState, LinkType, SessionState, sessionStateName } from '../states.ts';
-import { readGraphInput } from './graph-input.ts';
+import { invalidGraph, invalidSessionState, noDrop } from '../errors.ts';
+import { DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
+import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
-import { Linker, wireDrops } from './wiring.ts';
+import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
 import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
 
 export interface SessionOptions {
@@ -38,23 +37,6 @@ export interface StatusSummary {
   status: number;
   total: number;
   counts: number[];
-}
-
-const LINK_KEYS: Record<number, string> = {
-  [LinkType.CONSUMER]: 'consumers',
-  [LinkType.STREAMING_CONSUMER]: 'streamingConsumers',
-  [LinkType.PRODUCER]: 'producers',
-  [LinkType.PARENT]: 'parent',
-  [LinkType.CHILD]: 'children',
-  [LinkType.INPUT]: 'inputs',
-  [LinkType.STREAMING_INPUT]: 'streamingInputs',
-  [LinkType.OUTPUT]: 'outputs',
-};
-
-const MAX_LISTED = 10;
-
-function listed(items: string[]): string {
-  return items.length <= MAX_LISTED ? items.join(', ') : `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more`;
 }
 
 export class Session implements DropHost {
@@ -115,37 +97,7 @@ export class Session implements DropHost {
     if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
     const { specs, reprodata } = readGraphInput(input);
-    const unimplemented: { oid: string; class: string }[] = [];
-    const problems: string[] = [];
-    const base = this.specs.length;
-    // Specs go into the index as they are checked (a duplicate within the batch is then found
-    // like any other), and come out again if the batch is rejected.
-    for (let i = 0; i < specs.length; i++) {
-      const spec = specs[i]!;
-      const oid = spec.oid;
-      if (this.index.has(oid)) problems.push(`${oid}: a drop with this oid already exists`);
-      else this.index.set(oid, base + i);
-      const r = resolveDropClass(spec);
-      if (!r.ok) {
-        if ('unimplemented' in r) unimplemented.push({ oid, class: r.unimplemented });
-        else problems.push(`${oid}: ${r.invalid}`);
-        continue;
-      }
-      const why = r.cls.check?.(spec);
-      if (why) problems.push(`${oid} (${r.cls.name}): ${why}`);
-      this.classes.push(r.cls);
-    }
-    if (unimplemented.length > 0 || problems.length > 0) {
-      for (let i = 0; i < specs.length; i++) if (this.index.get(specs[i]!.oid) === base + i) this.index.delete(specs[i]!.oid);
-      this.classes.length = base;
-    }
-    if (unimplemented.length > 0) {
-      const byClass = new Map<string, string[]>();
-      for (const u of unimplemented) byClass.set(u.class, [...(byClass.get(u.class) ?? []), u.oid]);
-      const what = [...byClass].map(([c, oids]) => `${c} (${listed(oids)})`).join('; ');
-      throw invalidGraph(`${unimplemented.length} drop(s) use classes this engine does not implement: ${what}`, unimplemented, problems);
-    }
-    if (problems.length > 0) throw invalidGraph(`${problems.length} invalid drop spec(s): ${listed(problems)}`, problems);
+    admitSpecs(specs, this.specs.length, this.index, this.classes);
     for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
@@ -157,19 +109,9 @@ export class Session implements DropHost {
   linkGraphParts(lhOID: string, rhOID: string, linkType: number): void {
     if (this.status !== SessionState.BUILDING)
       throw invalidSessionState(`Can't link drops in session ${this.sessionId}: it is not BUILDING`);
-    const key = LINK_KEYS[linkType];
-    if (key === undefined) throw invalidRelationship([lhOID, linkType, rhOID], `unknown link type ${linkType}`);
     const missing = [lhOID, rhOID].filter((o) => !this.index.has(o));
     if (missing.length) throw invalidGraph(`No drop found for ${missing.length === 1 ? 'OID' : 'OIDs'} ${missing.join(', ')}`);
-    const spec = this.specs[this.index.get(lhOID)!]!;
-    if (key === 'parent') {
-      spec.parent = rhOID;
-      return;
-    }
-    const list = Array.isArray(spec[key]) ? (spec[key] as unknown[]) : (spec[key] = []);
-    if (list.some((e) => e === rhOID || (typeof e === 'object' && e !== null && rhOID in e)))
-      throw invalidRelationship([lhOID, linkType, rhOID], `${rhOID} is already in ${key} of ${lhOID}`);
-    list.push(rhOID);
+    addLink(this.specs[this.index.get(lhOID)!]!, rhOID, linkType);
   }
 
   /** Relations with drops on other nodes, to be wired with proxies at deploy (reference §7.9). */
@@ -247,87 +189,19 @@ export class Session implements DropHost {
 
   /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */
   private build(): [Drop, string][] {
-    const failed: [Drop, string][] = [];
-    const n = this.specs.length;
-    const drops: Drop[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const spec = this.specs[i]!;
-      const cls = this.classes[i]!;
-      try {
-        drops[i] = cls.create(this, spec);
-      } catch (err) {
-        drops[i] = cls.kind === 'app' ? new NullBarrierApp(this, spec) : new NullDrop(this, spec);
-        failed.push([drops[i]!, messageOf(err)]);
-      }
-    }
-    this.drops = drops;
-    const linker = new Linker();
-    wireDrops(this.specs, drops, this.index, linker);
-
-    const problems: string[] = [];
-    let leaves = 0;
-    for (const d of drops) {
-      if (d instanceof AppDrop) {
-        const why = d.wiringProblem();
-        if (why) problems.push(`${d.oid}: ${why}`);
-        if (d.effectiveInputs > d.inputs.length + d.streamingInputs.length)
-          problems.push(`${d.oid}: n_effective_inputs (${d.effectiveInputs}) exceeds its ${d.inputs.length + d.streamingInputs.length} inputs`);
-        if (d.outputs.length === 0) {
-          d.flags |= F_LEAF;
-          leaves++;
-        }
-      } else if (d instanceof DataDrop) {
-        if (d.consumers.length === 0 && d.streamingConsumers.length === 0) {
-          d.flags |= F_LEAF;
-          leaves++;
-        }
-        if (d instanceof FileDrop) {
-          try {
-            d.prepare();
-          } catch (err) {
-            failed.push([d, messageOf(err)]);
-          }
-        }
-      }
-    }
-    if (problems.length > 0) throw invalidGraph(`${problems.length} drop(s) cannot run as wired: ${listed(problems)}`, problems);
-    if (leaves === 0 && n > 0) throw invalidGraph('The graph has no leaf drops: it contains a cycle');
-    this.leaves = leaves;
+    const built = buildDrops(this, this.specs, this.classes, this.index);
+    this.drops = built.drops;
+    this.leaves = built.leaves;
     // Proxies come after leaves: a drop whose only consumers are remote is a leaf of this node.
-    this.attachProxies(linker);
-    return failed;
-  }
-
-  private attachProxies(linker: Linker): void {
-    for (const [peer, [lhs, rel, rhs]] of this.subscriptions) {
-      let appOid: string, dataOid: string, mode: 'consume' | 'stream' | 'produce';
-      if (rel === LinkType.CONSUMER || rel === LinkType.STREAMING_CONSUMER || rel === LinkType.PRODUCER) [appOid, dataOid] = [lhs, rhs];
-      else if (rel === LinkType.INPUT || rel === LinkType.STREAMING_INPUT || rel === LinkType.OUTPUT) [dataOid, appOid] = [lhs, rhs];
-      else continue; // containers are not implemented
-      mode = rel === LinkType.PRODUCER || rel === LinkType.OUTPUT ? 'produce' : rel === LinkType.STREAMING_CONSUMER || rel === LinkType.STREAMING_INPUT ? 'stream' : 'consume';
-      const localApp = this.lookup(appOid);
-      const localData = this.lookup(dataOid);
-      if ((localApp === undefined) === (localData === undefined)) continue; // both local (already wired) or neither
-      let app: Drop, data: Drop;
-      if (localApp === undefined) {
-        app = this.proxy(appOid, () => new RemoteApp(this, appOid, peer, this.remote));
-        data = localData!;
-      } else {
-        app = localApp;
-        data = this.proxy(dataOid, () => new RemoteData(this, dataOid, peer, this.remote));
-      }
-      if (!(app instanceof AppDrop) || !(data instanceof DataDrop))
-        throw invalidRelationship([lhs, rel, rhs], 'a subscription must link an application and a data drop');
-      if (mode === 'produce') linker.produce(app, data);
-      else if (mode === 'stream') linker.stream(data, app);
-      else linker.consume(data, app);
-    }
-  }
-
-  private proxy(uid: string, make: () => Drop & RemoteProxy): Drop & RemoteProxy {
-    let p = this.proxies.get(uid);
-    if (p === undefined) this.proxies.set(uid, (p = make()));
-    return p;
+    attachProxies(this.subscriptions, built.linker, {
+      local: (oid) => this.lookup(oid),
+      proxy: (uid, peer, kind) => {
+        let p = this.proxies.get(uid);
+        if (p === undefined) this.proxies.set(uid, (p = kind === 'app' ? new RemoteApp(this, uid, peer, this.remote) : new RemoteData(this, uid, peer, this.remote)));
+        return p;
+      },
+    });
+    return built.failed;
   }
 
   private failDrop(d: Drop, why: string): void {

@@ -193,3 +193,13 @@ test('n_effective_inputs lets an app start on the first of its inputs', async (t
   t.is((await (session.getDrop('out') as DataDrop).read()).toString(), 'Hello fast');
   t.is(statusOf(session, 'slow'), DropState.SKIPPED, 'the EndDROP ended the session before the slow app');
 });
+
+test('a drop keeps the log records at or above its log_level', async (t) => {
+  const nm = nodeManager(t);
+  const { session } = await run(nm, [bash('chatty', 'echo out; echo err >&2'), bash('quiet', 'echo out', { log_level: 'ERROR' })]);
+  const chatty = session.dropLogs('chatty');
+  t.deepEqual(chatty.map((r) => r.Level), ['INFO', 'INFO', 'INFO']);
+  t.deepEqual(Object.keys(chatty[0]!).sort(), ['Function/Method', 'Level', 'Line #', 'Message', 'Module', 'time']);
+  t.true(chatty.some((r) => r.Message === 'stdout: out\n'));
+  t.deepEqual(session.dropLogs('quiet'), []);
+});

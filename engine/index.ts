@@ -1,0 +1,33 @@
+// The engine's public API: run DALiuGE physical graphs in process, serve them over the
+// manager REST API, or deploy them to any DALiuGE-compatible manager.
+
+export { DropState, AppState, SessionState, LinkType, ExecutionMode, isFinalSessionState, sessionStateName, dropStateName } from './states.ts';
+export { EngineError, DropFailure } from './errors.ts';
+
+// Drops
+export type { DropSpec, ArgField } from './drops/spec.ts';
+export { parseBool, defaultHumanKey } from './drops/spec.ts';
+export type { Drop, DropEvent, DropHost, LogRecord, LogLevel } from './drops/drop.ts';
+export { AppDrop } from './drops/app.ts';
+export { DataDrop, MemoryDrop, NullDrop, EndDrop } from './drops/data.ts';
+export { FileDrop, defaultFileName } from './drops/file.ts';
+export { resolveDropClass, implementedClasses, type DropClass } from './drops/registry.ts';
+
+// Sessions
+export { Session, type SessionOptions, type StatusSummary, type DropStatus } from './session/session.ts';
+export { Scheduler } from './session/scheduler.ts';
+export { readGraphInput, rootOids, leafOids, type GraphInput } from './session/graph-input.ts';
+export type { RemoteEvent, RemoteEventSink, Relation } from './session/remote.ts';
+
+// Managers
+export type { DropManager, NodeOperations, SessionListEntry, SessionInfo, DropLogs } from './managers/manager.ts';
+export { NodeManager, defaultDlgRoot, type NodeManagerOptions } from './managers/node/node-manager.ts';
+export { createNodeServer, registerNodeRoutes } from './managers/node/rest.ts';
+export { createRestServer, registerManagerRoutes, DEFAULT_MAX_BODY, type RestOptions } from './managers/rest/server.ts';
+export { HttpEventSink } from './managers/node/event-sink.ts';
+
+// Clients
+export { ManagerClient, ManagerError, ConnectionError } from './client/client.ts';
+export { submit, waitForSession, defaultSessionId, flattenStatus, overallStatus, type Progress } from './client/deploy.ts';
+export { runEmbedded, type EmbeddedOptions, type EmbeddedResult } from './client/embedded.ts';
+export { translateForDeploy, TranslateUnavailable } from './client/translate.ts';
