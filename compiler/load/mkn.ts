@@ -12,17 +12,22 @@
 
 import type { OjsDocument, OjsField, OjsLink, OjsNode } from '../model.ts';
 
+/** The field objects of a list; malformed input (not an array, null entries) gives none. */
+function fieldObjects(fields: unknown): OjsField[] {
+  return Array.isArray(fields) ? fields.filter((f): f is OjsField => !!f && typeof f === 'object') : [];
+}
+
 function num(fields: OjsField[] | undefined, name: string): number {
-  const f = fields?.find((x) => x.name === name);
+  const f = fieldObjects(fields).find((x) => x.name === name);
   const v = f ? (f.value === '' ? f.defaultValue : f.value) : undefined;
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 function substitute(fields: OjsField[] | undefined, mkn: [number, number, number]): OjsField[] | undefined {
-  if (!fields) return fields;
+  if (!Array.isArray(fields)) return fields;
   return fields.map((f) =>
-    typeof f.value === 'string' && /%[mkn]/.test(f.value)
+    f && typeof f === 'object' && typeof f.value === 'string' && /%[mkn]/.test(f.value)
       ? { ...f, value: f.value.replace(/%m/g, String(mkn[0])).replace(/%k/g, String(mkn[1])).replace(/%n/g, String(mkn[2])) }
       : f,
   );
@@ -48,7 +53,7 @@ export function expandMkn(doc: OjsDocument): OjsDocument {
     const kId = `${id}/k`;
     const nId = `${id}/n`;
     const bId = typeof mkn.outputApplicationId === 'string' && mkn.outputApplicationId ? mkn.outputApplicationId : `${id}/output`;
-    const bPorts = new Set((mkn.outputAppFields ?? []).map((f) => String(f.id)));
+    const bPorts = new Set(fieldObjects(mkn.outputAppFields).map((f) => String(f.id)));
     const parentId = mkn.parentId;
 
     // The MKN node itself becomes the Gather (it keeps its id, so its input app A gets it, §1.9).

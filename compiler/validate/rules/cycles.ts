@@ -2,9 +2,9 @@
 // one Loop, or an EAGLE link marked closesLoop) is the only cycle a DAG of drops can come
 // from; any other cycle would deadlock the engine.
 //
-// O(nodes + links): nodes on no cycle are peeled off first (in-degree / out-degree zero,
-// repeatedly); graphlib's Tarjan (recursive) then runs only on what is left, which is empty
-// for every acyclic graph.
+// O(nodes + links): nodes that cannot be on a cycle (no in-edge or no out-edge, repeatedly)
+// are peeled off with typed arrays first; graphlib's Tarjan (recursive) then runs on the
+// small core that is left, which is empty for every acyclic graph.
 
 import { alg, Graph } from '@dagrejs/graphlib';
 import { CODES, error } from '../../diagnostics.ts';
@@ -19,25 +19,60 @@ function closesLoop(g: LogicalGraph, l: LgLink): boolean {
   return s.parent >= 0 && s.parent === t.parent && g.nodes[s.parent].construct === 'Loop' && isGroupEnd(s) && isGroupStart(g, t);
 }
 
-/** Removes every node that cannot be on a cycle; returns the rest. */
-function peel(graph: Graph): void {
-  const queue = graph.nodes().filter((v) => !graph.predecessors(v)?.length || !graph.successors(v)?.length);
-  while (queue.length) {
-    const v = queue.pop()!;
-    if (!graph.hasNode(v)) continue;
-    const next = [...(graph.predecessors(v) ?? []), ...(graph.successors(v) ?? [])];
-    graph.removeNode(v);
-    for (const w of next) if (graph.hasNode(w) && (!graph.predecessors(w)?.length || !graph.successors(w)?.length)) queue.push(w);
+/** Marks the nodes that lie on a cycle or between cycles (the rest can be peeled off). */
+function core(n: number, edges: LgLink[]): Uint8Array {
+  const indeg = new Int32Array(n);
+  const outdeg = new Int32Array(n);
+  for (const l of edges) {
+    outdeg[l.from]++;
+    indeg[l.to]++;
   }
+  // Adjacency in both directions, compressed rows.
+  const outStart = new Int32Array(n + 1);
+  const inStart = new Int32Array(n + 1);
+  for (const l of edges) {
+    outStart[l.from + 1]++;
+    inStart[l.to + 1]++;
+  }
+  for (let i = 0; i < n; i++) {
+    outStart[i + 1] += outStart[i];
+    inStart[i + 1] += inStart[i];
+  }
+  const succ = new Int32Array(edges.length);
+  const pred = new Int32Array(edges.length);
+  const o = outStart.slice(0, n);
+  const p = inStart.slice(0, n);
+  for (const l of edges) {
+    succ[o[l.from]++] = l.to;
+    pred[p[l.to]++] = l.from;
+  }
+  const alive = new Uint8Array(n).fill(1);
+  const stack: number[] = [];
+  for (let v = 0; v < n; v++) if (indeg[v] === 0 || outdeg[v] === 0) stack.push(v);
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (!alive[v]) continue;
+    alive[v] = 0;
+    for (let k = outStart[v]; k < outStart[v + 1]; k++) {
+      const w = succ[k];
+      if (alive[w] && --indeg[w] === 0) stack.push(w);
+    }
+    for (let k = inStart[v]; k < inStart[v + 1]; k++) {
+      const w = pred[k];
+      if (alive[w] && --outdeg[w] === 0) stack.push(w);
+    }
+  }
+  return alive;
 }
 
 export function cyclesRule(ctx: LgContext): void {
   const g = ctx.graph;
+  const edges = g.links.filter((l) => !closesLoop(g, l));
+  const alive = core(g.nodes.length, edges);
+  if (!alive.includes(1)) return;
   const graph = new Graph({ directed: true });
-  for (const n of g.nodes) graph.setNode(String(n.index));
-  for (const l of g.links) if (!closesLoop(g, l)) graph.setEdge(String(l.from), String(l.to));
-  peel(graph);
-  if (graph.nodeCount() === 0) return;
+  alive.forEach((a, v) => a && graph.setNode(String(v)));
+  for (const l of edges) if (alive[l.from] && alive[l.to]) graph.setEdge(String(l.from), String(l.to));
   let cycles: string[][];
   try {
     cycles = alg.findCycles(graph);
