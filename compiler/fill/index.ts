@@ -6,6 +6,14 @@
 // (the input is never mutated) that EAGLE can load again. After a configuration has been
 // applied its values are baked into the fields, so the result has activeGraphConfigId null:
 // loading it again must not re-apply a configuration over the parameters.
+//
+// Deviations from the reference's text fill (§2.2), all deliberate:
+//   - substitution happens inside the parsed JSON's strings, so values need no escaping;
+//   - a `~` not followed by a known parameter stays as written ("~/data"); `~~` becomes `~`
+//     only when parameters are given, so filling a filled graph again changes nothing;
+//   - a whole-value placeholder ("~n") takes the parameter converted to the field's type
+//     (Boolean true, not Python's "True"); inside longer text a value is its JSON text;
+//   - a parameter that matches nothing is an error (the reference ignores it).
 
 import { hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
 import type { GraphConfig, OjsDocument } from '../model.ts';

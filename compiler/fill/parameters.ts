@@ -132,13 +132,14 @@ function reportUnknown(flat: Map<string, FlatParam>, used: Set<string>, index: N
   if (acc.globals.length) groups.push(`global variables: ${listOf(acc.globals, 50)}`);
   if (acc.fields.length) groups.push(`fields ('<node name>.<field name>'): ${listOf(acc.fields, 30)}`);
   if (acc.sharedNames) groups.push(`the fields of ${acc.sharedNames} node(s) whose name is not unique, as '<node id>.<field name>'`);
-  const accepted = groups.length ? `this graph accepts ${groups.join('; ')}` : 'this graph has no placeholders, global variables or fields';
+  const accepted = groups.length ? `This graph accepts ${groups.join('; ')}.` : 'This graph has no placeholders, global variables or fields.';
   for (const p of unknown) {
     // Suggestions only where it stays cheap (a name is compared with every accepted name).
     let hint = '';
     if (all.length <= 20000) {
+      // A bare field name ("greet") is most likely meant for the field of that name.
       const best = all
-        .map((n) => ({ n, d: editDistance(p.name.toLowerCase(), n.toLowerCase()) }))
+        .map((n) => ({ n, d: n.endsWith(`.${p.name}`) ? 0 : editDistance(p.name.toLowerCase(), n.toLowerCase()) }))
         .filter((x) => x.d <= Math.max(2, Math.floor(p.name.length / 4)))
         .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
         .slice(0, 3);
