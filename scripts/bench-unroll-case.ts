@@ -28,7 +28,7 @@ const t2 = performance.now();
 const edges = distinctDropEdges(u.value);
 // 2. Emission to the file, as dlg-translate -o does ('/dev/null' where it would not fit on disk).
 const t3 = performance.now();
-if (out !== '/dev/null') writeFileAtomic(out, pgtChunks(u.value, { oidPrefix: '1' }));
+if (out !== '/dev/null') await writeFileAtomic(out, (pool) => pgtChunks(u.value!, { oidPrefix: '1', pool }));
 const t4 = performance.now();
 const rss = process.resourceUsage().maxRSS * 1024;
 // Baselines measured here, on the same bytes: a plain streaming read of the emitted file by

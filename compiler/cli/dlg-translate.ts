@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (o.summary && t.value.kind === 'table') process.stderr.write(formatSummary(summarise(t.value.table)));
   try {
-    await writeOutput(o.output, outputChunks(t.value, { oidPrefix: o.oidPrefix, pretty: o.pretty, zerorun: o.zerorun, app: o.app }));
+    await writeOutput(o.output, (pool) => outputChunks(t.value!, { oidPrefix: o.oidPrefix, pretty: o.pretty, zerorun: o.zerorun, app: o.app, pool }));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EPIPE') return 0;

@@ -4,13 +4,36 @@
 
 const CHUNK = 1 << 20;
 
+/**
+ * Chunk buffers handed back after use. Reusing them avoids faulting in fresh memory for every
+ * MiB of output. A consumer that writes asynchronously owns each chunk until its write is
+ * done and then releases it here.
+ */
+export class ChunkPool {
+  private readonly free: Buffer[] = [];
+
+  get(): Buffer {
+    return this.free.pop() ?? Buffer.allocUnsafe(CHUNK);
+  }
+
+  release(chunk: Uint8Array): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK) this.free.push(Buffer.from(chunk.buffer, 0, CHUNK));
+  }
+}
+
 export class ByteChunks {
-  private buf: Buffer = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
   private pos = 0;
   /** full chunks ready to be taken by the consumer */
   readonly ready: Buffer[] = [];
-  /** buffers handed back by the consumer; reusing them avoids faulting in fresh memory per MiB */
-  private readonly free: Buffer[] = [];
+
+  /**
+   * With an external pool the consumer releases each chunk itself (asynchronous writers);
+   * without one, a chunk is reused as soon as the consumer pulls the next.
+   */
+  constructor(private readonly pool: ChunkPool = new ChunkPool(), private readonly consumerReleases = false) {
+    this.buf = pool.get();
+  }
 
   /** Appends a string (UTF-8). */
   str(s: string): void {
@@ -41,25 +64,18 @@ export class ByteChunks {
   flush(): void {
     if (this.pos === 0) return;
     this.ready.push(this.buf.subarray(0, this.pos));
-    this.buf = this.free.pop() ?? Buffer.allocUnsafe(CHUNK);
+    this.buf = this.pool.get();
     this.pos = 0;
   }
 
-  /** Hands a taken chunk back once the consumer is done with it. */
-  recycle(chunk: Buffer): void {
-    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK) {
-      this.free.push(Buffer.from(chunk.buffer, 0, CHUNK));
-    }
-  }
-
   /**
-   * Yields the ready chunks; each is valid only until the generator resumes, after which
-   * its memory is reused. Consumers must finish with a chunk (write it) before pulling on.
+   * Yields the ready chunks. Without an external pool each is valid only until the generator
+   * resumes, after which its memory is reused: consumers finish with a chunk before pulling on.
    */
   *drain(): Generator<Buffer> {
     for (const c of this.take()) {
       yield c;
-      this.recycle(c);
+      if (!this.consumerReleases) this.pool.release(c);
     }
   }
 

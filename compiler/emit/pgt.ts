@@ -3,7 +3,7 @@
 // relationship lists; O(drops + edges) overall, no per-edge object.
 
 import { adjacency, digitsOf, radices, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable } from '../unroll/index.ts';
-import { ByteChunks } from './bytes.ts';
+import { ByteChunks, type ChunkPool } from './bytes.ts';
 import { grpDataTemplate, nodeTemplate, type DropTemplate, type SpecOptions } from './template.ts';
 
 export interface PgtOptions extends SpecOptions {
@@ -11,6 +11,8 @@ export interface PgtOptions extends SpecOptions {
   pretty?: boolean;
   /** node and island of a drop (partitioned template or physical graph) */
   placement?: (drop: number) => { node: string; island: string };
+  /** chunk buffers the consumer releases itself (asynchronous writers, see ChunkPool) */
+  pool?: ChunkPool;
 }
 
 /** The trailing graph-level element and whether per-drop reprodata is kept (§4.1, §4.7). */
@@ -124,7 +126,7 @@ export function* pgtChunks(t: DropTable, opts: PgtOptions): Generator<Buffer> {
   const inn = adjacency(t.n, t.m, t.dst);
   const relSrc = t.rels.map((r) => (r.srcName === null ? null : JSON.stringify(r.srcName)));
   const relDst = t.rels.map((r) => (r.dstName === null ? null : JSON.stringify(r.dstName)));
-  const w = new ByteChunks();
+  const w = new ByteChunks(opts.pool, opts.pool !== undefined);
   const sep = opts.pretty ? ',\n' : ',';
   w.str(opts.pretty ? '[\n' : '[');
   const single = opts.pretty ? undefined : w;

@@ -1,54 +1,85 @@
 // Output sinks. A file is written under a temporary name beside the target and renamed only
 // when the whole document was written, so a failed run never leaves a half-written graph.
 
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { ChunkPool } from './bytes.ts';
 
-/** Writes all chunks to `path` atomically; returns the number of bytes written. */
-export function writeFileAtomic(path: string, chunks: Iterable<string | Uint8Array>): number {
+export type Chunk = string | Uint8Array;
+/** Makes the output's chunks; byte chunks taken from `pool` are released by the sink once written. */
+export type ChunkSource = Iterable<Chunk> | ((pool: ChunkPool) => Iterable<Chunk>);
+
+const IN_FLIGHT = 4;
+
+async function writeAt(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position + off);
+    off += bytesWritten;
+  }
+}
+
+/**
+ * Writes all chunks to `path` atomically; returns the number of bytes written. Writes run on
+ * libuv's threads while the next chunks are made, so a disk that throttles write-back stalls
+ * the writer threads rather than the JSON generation. No fsync: the rename already
+ * guarantees readers never see a partial file.
+ */
+export async function writeFileAtomic(path: string, source: ChunkSource): Promise<number> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  let bytes = 0;
+  const fh = await open(tmp, 'w');
+  const pool = new ChunkPool();
+  const chunks = typeof source === 'function' ? source(pool) : source;
+  let position = 0;
+  let failure: unknown;
+  const inflight: Promise<void>[] = [];
   try {
-    for (const c of chunks) bytes += typeof c === 'string' ? writeSync(fd, c) : writeSync(fd, c);
-    // No fsync: the rename already guarantees readers never see a partial file; forcing
-    // gigabytes to disk would cost more than the whole translation.
-
-    closeSync(fd);
-    renameSync(tmp, path);
-    return bytes;
+    for (const c of chunks) {
+      if (failure) break;
+      const buf = typeof c === 'string' ? Buffer.from(c) : c;
+      const at = position;
+      position += buf.length;
+      inflight.push(
+        writeAt(fh, buf, at).then(
+          () => pool.release(buf),
+          (e) => void (failure ??= e),
+        ),
+      );
+      if (inflight.length >= IN_FLIGHT) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    if (failure) throw failure;
+    await fh.close();
+    await rename(tmp, path);
+    return position;
   } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never created */
-    }
+    await Promise.allSettled(inflight);
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
     throw e;
   }
 }
 
 /**
- * Writes all chunks to stdout. Each write completes before the next chunk is pulled,
- * because producers reuse a chunk's memory once the next one is requested.
+ * Writes all chunks to stdout. Each write completes before the next chunk is pulled, so
+ * producers may reuse a chunk's memory once the next one is requested.
  */
-export async function writeStdout(chunks: Iterable<string | Uint8Array>): Promise<number> {
+export async function writeStdout(source: ChunkSource): Promise<number> {
+  const pool = new ChunkPool();
+  const chunks = typeof source === 'function' ? source(pool) : source;
   let bytes = 0;
   for (const c of chunks) {
     bytes += typeof c === 'string' ? Buffer.byteLength(c) : c.length;
     await new Promise<void>((resolve, reject) => {
       process.stdout.write(c, (err) => (err ? reject(err) : resolve()));
     });
+    if (typeof c !== 'string') pool.release(c);
   }
   return bytes;
 }
 
 /** To a path, or to stdout when the path is undefined or '-'. */
-export async function writeOutput(path: string | undefined, chunks: Iterable<string | Uint8Array>): Promise<number> {
-  if (path === undefined || path === '-') return writeStdout(chunks);
-  return writeFileAtomic(path, chunks);
+export async function writeOutput(path: string | undefined, source: ChunkSource): Promise<number> {
+  if (path === undefined || path === '-') return writeStdout(source);
+  return writeFileAtomic(path, source);
 }
