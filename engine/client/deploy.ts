@@ -5,7 +5,7 @@
 import type { DropSpec } from '../drops/spec.ts';
 import { readGraphInput, rootOids } from '../session/graph-input.ts';
 import { DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../states.ts';
-import type { ManagerClient } from './client.ts';
+import { type ManagerClient, ManagerError } from './client.ts';
 
 export interface SubmitOptions {
   sessionId?: string;
@@ -81,7 +81,12 @@ export interface WaitOptions {
 export async function waitForSession(client: ManagerClient, sessionId: string, opts: WaitOptions = {}): Promise<number> {
   const interval = opts.pollIntervalMs ?? 1000;
   for (;;) {
-    const status = overallStatus(flattenStatus(await client.sessionStatus(sessionId)));
+    const answer = await client.sessionStatus(sessionId);
+    const statuses = flattenStatus(answer);
+    // DALiuGE answers 200 {"Status": "Success"} for a session it does not know (§9 Q27).
+    if (statuses.length === 0)
+      throw new ManagerError(`${client.baseUrl}/api/sessions/${sessionId}/status`, 200, 'NoSessionException', [`no status for session ${sessionId}: ${JSON.stringify(answer)}`]);
+    const status = overallStatus(statuses);
     if (opts.onProgress) {
       const p = await progressOf(client, sessionId, status);
       if (p) opts.onProgress(p);

@@ -23,31 +23,40 @@ export function listed(items: string[]): string {
 
 /**
  * Check a batch of specs before it joins a session: oids unique, classes implemented, specs
- * valid. Each oid is entered in `index` (at `base + i`) and each class pushed to `classes`;
- * on any problem both are rolled back and one error lists every offender. The unimplemented
+ * valid. Each oid is entered in `index` (after the `existing` specs) and each class pushed to
+ * `classes`; on any problem both are rolled back and one error lists every offender. The unimplemented
  * classes come first, as their own 400, listing each drop's oid and class.
  */
-export function admitSpecs(specs: readonly DropSpec[], base: number, index: Map<string, number>, classes: DropClass[]): void {
+export function admitSpecs(specs: readonly DropSpec[], existing: readonly DropSpec[], index: Map<string, number>, classes: DropClass[]): void {
+  const base = existing.length;
   const unimplemented: { oid: string; class: string }[] = [];
   const problems: string[] = [];
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
-    const oid = spec.oid;
-    // Entering oids as they come finds duplicates within the batch like any other.
-    if (index.has(oid)) problems.push(`${oid}: a drop with this oid already exists`);
-    else index.set(oid, base + i);
+    // One Map operation per spec; duplicates show up as a size shortfall, checked below.
+    index.set(spec.oid, base + i);
     const r = resolveDropClass(spec);
     if (!r.ok) {
-      if ('unimplemented' in r) unimplemented.push({ oid, class: r.unimplemented });
-      else problems.push(`${oid}: ${r.invalid}`);
+      if ('unimplemented' in r) unimplemented.push({ oid: spec.oid, class: r.unimplemented });
+      else problems.push(`${spec.oid}: ${r.invalid}`);
       continue;
     }
     const why = r.cls.check?.(spec);
-    if (why) problems.push(`${oid} (${r.cls.name}): ${why}`);
+    if (why) problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
     classes.push(r.cls);
   }
+  if (index.size !== base + specs.length) {
+    // Rare: rebuild the index of the earlier specs to tell which oids were repeated.
+    index.clear();
+    existing.forEach((s, i) => index.set(s.oid, i));
+    for (const spec of specs) {
+      if (index.has(spec.oid)) problems.push(`${spec.oid}: a drop with this oid already exists`);
+      else index.set(spec.oid, -1);
+    }
+  }
   if (unimplemented.length === 0 && problems.length === 0) return;
-  for (let i = 0; i < specs.length; i++) if (index.get(specs[i]!.oid) === base + i) index.delete(specs[i]!.oid);
+  index.clear();
+  existing.forEach((s, i) => index.set(s.oid, i));
   classes.length = base;
   if (unimplemented.length > 0) {
     const byClass = new Map<string, string[]>();

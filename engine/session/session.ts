@@ -97,7 +97,7 @@ export class Session implements DropHost {
     if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
     const { specs, reprodata } = readGraphInput(input);
-    admitSpecs(specs, this.specs.length, this.index, this.classes);
+    admitSpecs(specs, this.specs, this.index, this.classes);
     for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
