@@ -7,6 +7,7 @@ import { pgtChunks, type PgtOptions } from './emit/pgt.ts';
 import { buildLogicalGraph, type LoadedInput } from './load/index.ts';
 import type { LogicalGraph, OjsDocument } from './model.ts';
 import { unroll, type DropTable, type UnrollOptions } from './unroll/index.ts';
+import { checkLogicalGraph } from './validate/index.ts';
 
 export type EmitKind = 'lg' | 'pgt' | 'pgtp' | 'pg';
 
@@ -39,6 +40,9 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
     doc = filled.value;
   }
   const lg = buildLogicalGraph(doc, input.file, input.version);
+  // The validation rules explain what the unroller would only stumble on.
+  diagnostics.push(...checkLogicalGraph(doc, lg, input.file));
+  if (hasErrors(diagnostics)) return { diagnostics };
   if (options.emit === 'lg') return { value: { kind: 'lg', doc, lg }, diagnostics };
   const u = unroll(lg, options);
   diagnostics.push(...u.diagnostics.map((d) => ({ file: input.file, ...d })));

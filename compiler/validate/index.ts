@@ -5,7 +5,7 @@
 import { CODES, error, type Diagnostic } from '../diagnostics.ts';
 import { fillDocument, type FillOptions } from '../fill/index.ts';
 import { buildLogicalGraph, type LoadedInput } from '../load/index.ts';
-import type { OjsDocument } from '../model.ts';
+import type { LogicalGraph, OjsDocument } from '../model.ts';
 import { makeDropListContext, makeLgContext } from './context.ts';
 import { DROP_LIST_RULES, LG_RULES } from './rules/index.ts';
 
@@ -19,9 +19,14 @@ export function validate(input: LoadedInput, options: ValidateOptions = {}): Dia
 
 export function validateLogicalGraph(doc: OjsDocument, file = '-', options: ValidateOptions = {}, version = 'OJS'): Diagnostic[] {
   const filled = fillDocument(doc, options, file);
-  const out: Diagnostic[] = [...filled.diagnostics];
   const graph = buildLogicalGraph(filled.doc, file, version);
-  const ctx = makeLgContext(filled.doc, graph, file, out);
+  return [...filled.diagnostics, ...checkLogicalGraph(filled.doc, graph, file)];
+}
+
+/** The LG rules over an already filled document and its model (what dlg-translate runs before unrolling). */
+export function checkLogicalGraph(filled: OjsDocument, graph: LogicalGraph, file = '-'): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ctx = makeLgContext(filled, graph, file, out);
   for (const rule of LG_RULES) runRule(rule.name, () => rule.check(ctx), file, out);
   return out;
 }
