@@ -322,6 +322,7 @@ test('CORS headers, OPTIONS, submission methods, unknown routes', async (t) => {
   t.is(echoed.headers.get('access-control-allow-origin'), 'https://eagle.example.org');
   t.deepEqual((await call(node, 'GET', '/api/submission_method')).json, { methods: ['BROWSER', 'SERVER'] });
   isErrorBody(t, await call(node, 'GET', '/api/nothing/here'), 404, 'NotFound');
+  isErrorBody(t, await call(node, 'GET', '/api/sessions/%ZZ'), 400, 'BadRequest');
 });
 
 test('HTML views: dashboard, session page, drop log page and file download', async (t) => {

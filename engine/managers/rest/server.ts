@@ -35,7 +35,16 @@ export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
 
 export function createRestServer(opts: RestOptions = {}): FastifyInstance {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const app = Fastify({ logger: false, bodyLimit: limit, routerOptions: { maxParamLength: 4096 } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limit,
+    routerOptions: { maxParamLength: 4096 },
+    // Errors fastify raises before routing (a malformed URL, say) get our error body too.
+    frameworkErrors: (err, _req, reply) => {
+      const status: number = err.statusCode && err.statusCode < 500 ? err.statusCode : 400;
+      sendJson((reply as FastifyReply).code(status), { type: 'BadRequest', args: [err.message] });
+    },
+  });
 
   // One raw parser for every content type; routes decode (and decompress) for themselves.
   app.removeAllContentTypeParsers();
