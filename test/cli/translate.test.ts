@@ -96,3 +96,15 @@ test('usage errors exit 2; --format json prints an array of diagnostics', (t) =>
   const diags = JSON.parse(r.err);
   t.is(diags[0].code, 'DLG1012');
 });
+
+test('--params obs.json and --config-file change what is unrolled', (t) => {
+  const hello = run([join(lgDir, 'HelloWorld_simple.graph'), '--params', join(repoRoot, 'fixtures/params/helloworld.params.json')]);
+  t.is(hello.code, 0, hello.err);
+  const [app, file] = JSON.parse(hello.out);
+  t.is(app.greet, 'Universe');
+  t.is(file.filepath, 'universe.txt');
+  // ArrayLoop with an external configuration of 3 copies: 3 + s + 3·s·l drops with s = 3, l = 2.
+  const loop = run([join(lgDir, 'ArrayLoop.graph'), '--config-file', join(repoRoot, 'fixtures/params/arrayloop-copies.config.json')]);
+  t.is(loop.code, 0, loop.err);
+  t.is(JSON.parse(loop.out).length - 1, 3 + 3 + 3 * 3 * 2);
+});
