@@ -69,8 +69,11 @@ test('{uid} placeholders and the legacy %iN / %o[uid] forms name file paths', as
 
 test('bash runs in the session directory with DLG_UID, DLG_SESSION_ID and DLG_ROOT', async (t) => {
   const nm = nodeManager(t);
-  const { session } = await run(nm, [bash('env', 'echo "$PWD $DLG_UID $DLG_SESSION_ID $DLG_ROOT" > env.txt')]);
-  t.is(readFileSync(join(session.sessionDir, 'env.txt'), 'utf8').trim(), `${session.sessionDir} env ${session.sessionId} ${nm.dlgRoot}`);
+  const { session } = await run(nm, [
+    bash('env', 'echo "$PWD $DLG_UID $DLG_SESSION_ID $DLG_ROOT" {root} > env.txt', { applicationArgs: { root: { value: '$DLG_ROOT' } } }),
+  ]);
+  const root = nm.dlgRoot;
+  t.is(readFileSync(join(session.sessionDir, 'env.txt'), 'utf8').trim(), `${session.sessionDir} env ${session.sessionId} ${root} ${root}`);
 });
 
 test('unnamed inputs fill positional arguments in order', async (t) => {

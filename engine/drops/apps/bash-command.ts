@@ -4,6 +4,7 @@
 // with a space or a `;` in a data drop can never change the command's meaning.
 
 import type { AppDrop } from '../app.ts';
+import { resolveDlgEnv } from '../drop.ts';
 import type { DataDrop } from '../data.ts';
 import { DropState } from '../../states.ts';
 import { DropFailure } from '../../errors.ts';
@@ -43,7 +44,8 @@ function argumentsOf(app: AppDrop): Argument[] {
     if (field.type === 'Event') continue;
     out.push({
       name,
-      value: field.value,
+      // A value that is exactly $DLG_<X> means that variable (reference §8.1 step 5).
+      value: typeof field.value === 'string' ? resolveDlgEnv(field.value, app) : field.value,
       encoding: typeof field.encoding === 'string' ? field.encoding.toLowerCase() : '',
       positional: field.positional === true,
       precious: field.precious === true,
