@@ -30,4 +30,4 @@ export { HttpEventSink } from './managers/node/event-sink.ts';
 export { ManagerClient, ManagerError, ConnectionError } from './client/client.ts';
 export { submit, waitForSession, defaultSessionId, flattenStatus, overallStatus, type Progress } from './client/deploy.ts';
 export { runEmbedded, type EmbeddedOptions, type EmbeddedResult } from './client/embedded.ts';
-export { translateForDeploy, TranslateUnavailable } from './client/translate.ts';
+export { translateForDeploy, TranslateFailed } from './client/translate.ts';

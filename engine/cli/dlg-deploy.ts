@@ -8,7 +8,8 @@ import { CODES } from '../../compiler/diagnostics.ts';
 import { ManagerClient } from '../client/client.ts';
 import { type Progress, doneCounts, submit, waitForSession } from '../client/deploy.ts';
 import { runEmbedded } from '../client/embedded.ts';
-import { TranslateUnavailable, translateForDeploy } from '../client/translate.ts';
+import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
+import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
 import { SessionState, sessionStateName } from '../states.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 
@@ -54,9 +55,14 @@ async function toDropList(graph: unknown, file: string, opts: Options): Promise<
   if (Array.isArray(graph)) return graph;
   if (typeof graph === 'object' && graph !== null) {
     try {
-      return await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url });
+      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file });
+      if (warnings.length) process.stderr.write(formatDiagnostics(warnings, { format: 'text', color: useColor(process.stderr) }));
+      return drops;
     } catch (err) {
-      if (err instanceof TranslateUnavailable) throw new UserError(CODES.DEPLOY_NEEDS_TRANSLATOR, `${file}: ${err.message}`);
+      if (err instanceof TranslateFailed) {
+        process.stderr.write(formatDiagnostics(err.diagnostics, { format: 'text', color: useColor(process.stderr) }));
+        throw new UserError(CODES.DEPLOY_NEEDS_TRANSLATOR, `${file}: the logical graph cannot be translated (see above)`);
+      }
       throw err;
     }
   }

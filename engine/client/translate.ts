@@ -1,17 +1,57 @@
-// dlg-deploy hands a logical graph (a JSON object rather than a drop list) to this function.
-// The compiler (compiler/index.ts) will provide the translation; until it is wired here,
-// an LG input is refused with a clear message.
+// dlg-deploy hands a logical graph (a JSON object rather than a drop list) to this function:
+// the compiler fills, validates and unrolls it into the drop list that is deployed.
+
+import { existsSync } from 'node:fs';
+import { CODES, error, hasErrors, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { pgtChunks } from '../../compiler/emit/pgt.ts';
+import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
+import { loadValue } from '../../compiler/load/index.ts';
+import { translate } from '../../compiler/translate.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
   params?: string[];
   /** The manager the graph goes to, whose nodes the translation maps onto; none = embedded. */
   url?: string;
+  /** The graph's file name, for diagnostics. */
+  file?: string;
 }
 
-export class TranslateUnavailable extends Error {}
+/** The translation failed: the diagnostics say why (they name the LG nodes). */
+export class TranslateFailed extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; '));
+  }
+}
 
-/** Translate an LG into a PG ready to deploy. */
-export async function translateForDeploy(_lg: Record<string, unknown>, _opts: TranslateOptions): Promise<unknown[]> {
-  throw new TranslateUnavailable('LG input needs the translator: translate it first (dlg-translate) and deploy the PG');
+/** --params values: an existing file is a params file; `name=value` (or a JSON object) is one parameter. */
+function paramsOf(values: readonly string[]): { params: Record<string, unknown>; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  let params: Record<string, unknown> = {};
+  for (const v of values) {
+    const asFile = existsSync(v) || (!v.includes('=') && !v.trim().startsWith('{'));
+    const r = asFile ? readParamsFile(v) : parseParamArgs([v]);
+    diagnostics.push(...r.diagnostics);
+    if (r.value) params = { ...params, ...r.value };
+  }
+  return { params, diagnostics };
+}
+
+/** Translate an LG into a PGT ready to deploy; warnings are returned, errors thrown. */
+export async function translateForDeploy(lg: Record<string, unknown>, opts: TranslateOptions): Promise<{ drops: unknown[]; warnings: Diagnostic[] }> {
+  const file = opts.file ?? '-';
+  const { params, diagnostics } = paramsOf(opts.params ?? []);
+  if (hasErrors(diagnostics)) throw new TranslateFailed(diagnostics);
+  const loaded = loadValue(lg, file);
+  diagnostics.push(...loaded.diagnostics);
+  if (!loaded.value) throw new TranslateFailed(diagnostics);
+  const t = translate(loaded.value, { emit: 'pgt', oidPrefix: '1', fill: (doc, f) => fill(doc, { params }, f) });
+  diagnostics.push(...t.diagnostics);
+  if (!t.value || hasErrors(diagnostics)) throw new TranslateFailed(diagnostics);
+  if (t.value.kind !== 'table') {
+    throw new TranslateFailed([...diagnostics, error(CODES.NOT_A_GRAPH, 'expected a logical graph', { file })]);
+  }
+  const parts: Buffer[] = [];
+  for (const c of pgtChunks(t.value.table, { oidPrefix: '1' })) parts.push(Buffer.from(c));
+  return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
 }

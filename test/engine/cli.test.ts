@@ -75,7 +75,7 @@ test('dlg-deploy usage, input and connection errors exit 2 with a message and no
   const cases: [string[], RegExp][] = [
     [[join(dir, 'missing.json')], /DLG7003.*cannot read/],
     [[notJson], /DLG7003.*not JSON/],
-    [[lg], /DLG7004.*LG input needs the translator/],
+    [[lg], /DLG1007[\s\S]*DLG7004.*cannot be translated/],
     [[hello, '--url', closed.baseUrl], /DLG7001.*http:\/\/127\.0\.0\.1:9/],
     [[hello, '--url', 'ftp://x'], /DLG9001.*--url/],
     [[unimplemented, '--url', node.url], /DLG7002.*dlg\.apps\.pyfunc\.PyFuncApp[\s\S]*"oid":"f"/],
@@ -132,4 +132,15 @@ test('dlg-engine rejects bad options with exit 2', async (t) => {
   t.regex(r.stderr, /--port must be an integer/);
   const none = await cli('dlg-engine', []);
   t.is(none.code, 2);
+});
+
+test('dlg-deploy translates a logical graph and runs it on the embedded engine (the README quick start)', async (t) => {
+  const root = tempRoot(t);
+  const r = await cli('dlg-deploy', [join(repoRoot, 'fixtures/graphs/hello_pipeline.graph'), '--dlg-root', root, '--params', 'Hello.greet=World']);
+  t.is(r.code, 0, r.stderr);
+  const dir = r.stdout.trim();
+  t.true(dir.startsWith(join(root, 'workspace')));
+  t.is(readFileSync(join(dir, 'greetings.txt'), 'utf8'), 'Hello World'.repeat(3));
+  t.is(readFileSync(join(dir, 'count.txt'), 'utf8').trim(), '4');
+  t.regex(r.stderr, /FINISHED.*10 completed, 0 error, 0 skipped of 10 drops/);
 });
