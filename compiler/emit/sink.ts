@@ -9,7 +9,7 @@ export type Chunk = string | Uint8Array;
 /** Makes the output's chunks; byte chunks taken from `pool` are released by the sink once written. */
 export type ChunkSource = Iterable<Chunk> | ((pool: ChunkPool) => Iterable<Chunk>);
 
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 2;
 
 async function writeAt(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
   let off = 0;
