@@ -72,10 +72,11 @@ export class Clustering {
   /**
    * Tries to zero the DAG edge u→v by merging the clusters of u and v (§5.6 step 2): accepted
    * iff the width of A ∪ B + (u→v) is at most max(cap, recorded width of the higher-id one)
-   * for every attribute. Returns true when u and v end up in one cluster.
+   * for every attribute; with `widthNeutral`, also at most the wider of A and B (a merge
+   * that costs no parallelism headroom). Returns true when u and v end up in one cluster.
    * O(log n) amortised (O(1) when the sum of the widths already fits).
    */
-  zeroEdge(u: number, v: number): boolean {
+  zeroEdge(u: number, v: number, widthNeutral = false): boolean {
     const A = this.find(u);
     const B = this.find(v);
     if (A === B) return true;
@@ -83,9 +84,9 @@ export class Clustering {
     const k = this.caps.length;
     const newWidth = this.scratchWidth;
     for (let a = 0; a < k; a++) {
-      const limit = Math.max(this.caps[a]!, this.recorded[a]![hi]!);
+      let limit = Math.max(this.caps[a]!, this.recorded[a]![hi]!);
       const wa = this.width[a]!;
-      if (wa[A]! + wa[B]! <= limit) { newWidth[a] = wa[A]! + wa[B]!; continue; }
+      if (!widthNeutral && wa[A]! + wa[B]! <= limit) { newWidth[a] = wa[A]! + wa[B]!; continue; }
       this.forest.rerooted(u, a, this.dp);
       const WA = Math.max(this.dp[0]!, this.dp[1]!, this.dp[2]!);
       const YA = this.dp[2]!;
@@ -93,6 +94,7 @@ export class Clustering {
       const WB = Math.max(this.dp[0]!, this.dp[1]!, this.dp[2]!);
       const XB = this.dp[1]!;
       const W = Math.max(WA + XB, YA + WB);
+      if (widthNeutral) limit = Math.min(limit, Math.max(WA, WB));
       if (W > limit) {
         wa[A] = WA; // tighter bounds for the next quick test
         wa[B] = WB;
@@ -150,6 +152,58 @@ export class Clustering {
       if (this.width[a]![A]! + this.width[a]![B]! > limit) return false;
     }
     return true;
+  }
+
+  /**
+   * First-fit-decreasing packing of whole clusters into as few as the caps allow (widths of
+   * edgeless unions add). Clusters wider than a cap (one oversized drop) stay alone.
+   * O(P log P) with a max segment tree over the bins' free num_cpus width.
+   */
+  packByWidth(): void {
+    this.settleWidths();
+    const roots = Array.from(this.roots());
+    const k = this.caps.length;
+    const w0 = this.width[0]!;
+    roots.sort((a, b) => w0[b]! - w0[a]! || this.minPos[a]! - this.minPos[b]!);
+    const P = roots.length;
+    let size = 1;
+    while (size < P) size *= 2;
+    const free = new Float64Array(2 * size).fill(-Infinity); // free cpu width per bin, max tree
+    const bins: number[] = []; // cluster root of each bin
+    const set = (i: number, x: number) => {
+      let p = size + i;
+      free[p] = x;
+      for (p >>= 1; p >= 1; p >>= 1) free[p] = Math.max(free[2 * p]!, free[2 * p + 1]!);
+    };
+    // first bin index >= from whose free cpu width is >= need, or -1
+    const firstFit = (need: number, from: number): number => {
+      const walk = (p: number, lo: number, hi: number): number => {
+        if (hi < from || free[p]! < need) return -1;
+        if (lo === hi) return lo;
+        const mid = (lo + hi) >> 1;
+        const l = walk(2 * p, lo, mid);
+        return l >= 0 ? l : walk(2 * p + 1, mid + 1, hi);
+      };
+      return walk(1, 0, size - 1);
+    };
+    for (const r of roots) {
+      let placed = false;
+      for (let b = firstFit(w0[r]!, 0); b >= 0; b = firstFit(w0[r]!, b + 1)) {
+        const root = this.find(bins[b]!);
+        let fits = true;
+        for (let a = 0; a < k && fits; a++) fits = this.width[a]![root]! + this.width[a]![r]! <= this.caps[a]!;
+        if (!fits) continue;
+        const merged = this.mergeEdgeless(root, r);
+        bins[b] = merged;
+        set(b, this.caps[0]! - w0[merged]!);
+        placed = true;
+        break;
+      }
+      if (!placed) {
+        bins.push(r);
+        set(bins.length - 1, this.caps[0]! - w0[r]!);
+      }
+    }
   }
 
   /** Cluster roots ordered by id (minimum reference position). O(n). */
