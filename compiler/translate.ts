@@ -8,6 +8,7 @@ import { buildLogicalGraph, type LoadedInput } from './load/index.ts';
 import type { LogicalGraph, OjsDocument } from './model.ts';
 import { unroll, type DropTable, type UnrollOptions } from './unroll/index.ts';
 import { checkLogicalGraph } from './validate/index.ts';
+import { placeDropList, placeTable, type Placed, type PlaceOptions } from './place.ts';
 
 export type EmitKind = 'lg' | 'pgt' | 'pgtp' | 'pg';
 
@@ -17,12 +18,14 @@ export type FillStep = (doc: OjsDocument, file: string) => Result<OjsDocument>;
 export interface TranslateOptions extends UnrollOptions, PgtOptions {
   emit: EmitKind;
   fill?: FillStep;
+  /** partitioning and mapping, for --emit pgtp | pg */
+  place?: Omit<PlaceOptions, 'target'>;
 }
 
 export type Translation =
   | { kind: 'lg'; doc: OjsDocument; lg: LogicalGraph }
-  | { kind: 'table'; lg: LogicalGraph; table: DropTable }
-  | { kind: 'drops'; drops: Record<string, unknown>[]; trailing?: Record<string, unknown> };
+  | { kind: 'table'; lg: LogicalGraph; table: DropTable; placed?: Placed }
+  | { kind: 'drops'; drops: Record<string, unknown>[]; trailing?: Record<string, unknown>; placed?: Placed };
 
 export function translate(input: LoadedInput, options: TranslateOptions): Result<Translation> {
   const diagnostics: Diagnostic[] = [];
@@ -30,7 +33,15 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
     if (options.emit === 'lg') {
       return { diagnostics: [error(CODES.PG_WHERE_LG_EXPECTED, 'the input is a drop list (PGT or PG): it cannot be turned back into a logical graph; --emit lg needs an LG or LGT', { file: input.file })] };
     }
-    return { value: { kind: 'drops', drops: normaliseDropList(input.drops), trailing: input.reprodata }, diagnostics };
+    const drops = normaliseDropList(input.drops);
+    let placed: Placed | undefined;
+    if (options.emit === 'pgtp' || options.emit === 'pg') {
+      const p = placeDropList(drops, { ...options.place, algorithm: options.place?.algorithm ?? 'metis', target: options.emit });
+      diagnostics.push(...p.diagnostics.map((d) => ({ file: input.file, ...d })));
+      if (hasErrors(diagnostics)) return { diagnostics };
+      placed = p.value;
+    }
+    return { value: { kind: 'drops', drops, trailing: input.reprodata, placed }, diagnostics };
   }
   let doc = input.doc;
   if (options.fill) {
@@ -47,7 +58,14 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
   const u = unroll(lg, options);
   diagnostics.push(...u.diagnostics.map((d) => ({ file: input.file, ...d })));
   if (!u.value) return { diagnostics };
-  return { value: { kind: 'table', lg, table: u.value }, diagnostics };
+  let placed: Placed | undefined;
+  if (options.emit === 'pgtp' || options.emit === 'pg') {
+    const p = placeTable(u.value, { ...options.place, algorithm: options.place?.algorithm ?? 'metis', target: options.emit });
+    diagnostics.push(...p.diagnostics.map((d) => ({ file: input.file, ...d })));
+    if (!p.value || hasErrors(diagnostics)) return { diagnostics };
+    placed = p.value;
+  }
+  return { value: { kind: 'table', lg, table: u.value, placed }, diagnostics };
 }
 
 /** The output document of a translation, as JSON text chunks. */
@@ -60,5 +78,5 @@ export function* outputChunks(t: Translation, options: PgtOptions): Generator<st
     yield* dropListChunks(t.drops, t.trailing, options.pretty);
     return;
   }
-  yield* pgtChunks(t.table, options);
+  yield* pgtChunks(t.table, { ...options, placement: t.placed?.mapper });
 }

@@ -2,7 +2,11 @@
 // Exit codes: 0 done, 1 the graph has errors, 2 usage error.
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CODES, error, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
+import { fetchNodes, parseNodeList } from '../map/index.ts';
+import { parseAlgorithmParams } from '../schedule/params.ts';
+import type { PlaceOptions } from '../place.ts';
+import { formatPlan } from '../emit/summary.ts';
 import { formatSummary, summarise } from '../emit/summary.ts';
 import { writeOutput } from '../emit/sink.ts';
 import { loadFile } from '../load/index.ts';
@@ -24,6 +28,13 @@ interface Opts {
   configFile?: string;
   format: ReportFormat;
   maxDrops?: number;
+  partitions: number;
+  islands: number;
+  algorithm?: string;
+  algoParam: string[];
+  nodes?: string;
+  nodesFrom?: string;
+  coHostDim?: boolean;
 }
 
 function choice<T extends string>(values: readonly T[]) {
@@ -43,7 +54,7 @@ const program = new Command()
   .name('dlg-translate')
   .description('Translate a DALiuGE logical graph (template) into a physical graph template')
   .argument('<input>', "logical graph (.graph/.json), or a PGT drop list; '-' reads stdin")
-  .option('--emit <kind>', 'what to write: lg (filled logical graph), pgt', choice(['lg', 'pgt'] as const), 'pgt')
+  .option('--emit <kind>', 'what to write: lg (filled logical graph), pgt (drops), pgtp (drops with node/island labels), pg (drops on hosts)', choice(['lg', 'pgt', 'pgtp', 'pg'] as const), 'pgt')
   .option('-o, --output <file>', 'write here instead of stdout (written only if the whole run succeeds)')
   .option('--pretty', 'indent the JSON output')
   .option('--summary', 'print drops per node and construct, totals and the widest fan-in/out to stderr')
@@ -56,8 +67,49 @@ const program = new Command()
   .option('--config-file <file>', 'apply an external graph configuration')
   .option('--format <format>', 'diagnostics format: text, json, github', choice(['text', 'json', 'github'] as const), 'text')
   .option('--max-drops <n>', 'refuse to unroll into more drops than this', positiveInt)
+  .option('-N, --partitions <n>', 'pgtp/pg: at most this many partitions (node slots)', positiveInt, 1)
+  .option('-i, --islands <n>', 'pgtp/pg: at most this many data islands', positiveInt, 1)
+  .option('-a, --algorithm <name>', 'pgtp/pg: none, metis, mysarkar, min_num_parts, pso (default metis)')
+  .option('-A, --algo-param <name=value>', 'an algorithm parameter (repeatable), e.g. max_load_imb=90', (v: string, prev: string[]) => [...prev, v], [] as string[])
+  .option('--nodes <host[:port],...>', 'pg: hosts; the first --islands run the island managers')
+  .option('--nodes-from <url>', "pg: ask a running manager for its nodes (GET /api/nodes)")
+  .option('--co-host-dim', 'pg: also run a node manager on each island manager host')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+/** -a, -A, -N, -i and the node list, checked before any graph is read. */
+async function placeOptions(o: Opts): Promise<Result<Omit<PlaceOptions, 'target'>>> {
+  const diagnostics: Diagnostic[] = [];
+  const params: Record<string, string> = {};
+  for (const a of o.algoParam) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) diagnostics.push(error(CODES.USAGE, `-A ${a}: expected name=value`));
+    else params[a.slice(0, eq).trim()] = a.slice(eq + 1).trim();
+  }
+  if (!hasErrors(diagnostics)) diagnostics.push(...parseAlgorithmParams(o.algorithm ?? 'metis', params).diagnostics);
+  let nodes: string[] | undefined;
+  if (o.nodes !== undefined && o.nodesFrom !== undefined) diagnostics.push(error(CODES.USAGE, 'give either --nodes or --nodes-from, not both'));
+  else if (o.nodes !== undefined) {
+    const r = parseNodeList(o.nodes);
+    diagnostics.push(...r.diagnostics);
+    nodes = r.value;
+  } else if (o.nodesFrom !== undefined && o.emit === 'pg') {
+    const r = await fetchNodes(o.nodesFrom);
+    diagnostics.push(...r.diagnostics);
+    nodes = r.value;
+  }
+  if (o.emit === 'pg' && nodes === undefined && !hasErrors(diagnostics)) {
+    diagnostics.push(error(CODES.USAGE, '--emit pg needs the hosts: --nodes host[:port],... or --nodes-from http://manager:8001'));
+  }
+  if (hasErrors(diagnostics)) return { diagnostics };
+  return {
+    value: {
+      algorithm: o.algorithm ?? 'metis', algorithmGiven: o.algorithm !== undefined, params,
+      numPartitions: o.partitions, numIslands: o.islands, nodes, coHostDim: o.coHostDim,
+    },
+    diagnostics,
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -77,19 +129,26 @@ async function main(argv: string[]): Promise<number> {
     report();
     return 2;
   }
+  const place = await placeOptions(o);
+  if (!place.value) {
+    diagnostics.push(...place.diagnostics);
+    report();
+    return 2;
+  }
   const loaded = loadFile(file);
   diagnostics.push(...loaded.diagnostics);
   if (!loaded.value || hasErrors(diagnostics)) {
     report();
     return 1;
   }
-  const t = translate(loaded.value, { ...o, emit: o.emit, fill: fill.value, oidPrefix: o.oidPrefix, maxDrops: o.maxDrops });
+  const t = translate(loaded.value, { ...o, emit: o.emit, fill: fill.value, oidPrefix: o.oidPrefix, maxDrops: o.maxDrops, place: place.value });
   diagnostics.push(...t.diagnostics);
   if (!t.value || hasErrors(diagnostics)) {
     report();
     return 1;
   }
   if (o.summary && t.value.kind === 'table') process.stderr.write(formatSummary(summarise(t.value.table)));
+  if (o.summary && t.value.kind !== 'lg' && t.value.placed?.plan) process.stderr.write(formatPlan(t.value.placed.plan));
   try {
     await writeOutput(o.output, (pool) => outputChunks(t.value!, { oidPrefix: o.oidPrefix, pretty: o.pretty, zerorun: o.zerorun, app: o.app, pool }));
   } catch (e) {

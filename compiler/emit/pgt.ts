@@ -10,7 +10,7 @@ export interface PgtOptions extends SpecOptions {
   /** indented output (slower; for reading, not for machines) */
   pretty?: boolean;
   /** node and island of a drop (partitioned template or physical graph) */
-  placement?: (drop: number) => { node: string; island: string };
+  placement?: { node(drop: number): string; island(drop: number): string };
   /** chunk buffers the consumer releases itself (asynchronous writers, see ChunkPool) */
   pool?: ChunkPool;
 }
@@ -148,8 +148,7 @@ export function* pgtChunks(t: DropTable, opts: PgtOptions): Generator<Buffer> {
     x.bytes(enc.post);
     writeRelationships(x, t, names, d, out, inn, relSrc, relDst);
     if (opts.placement) {
-      const p = opts.placement(d);
-      x.str(`,"node":${JSON.stringify(p.node)},"island":${JSON.stringify(p.island)}`);
+      x.str(`,"node":${JSON.stringify(opts.placement.node(d))},"island":${JSON.stringify(opts.placement.island(d))}`);
     }
     x.str('}');
     if (x !== w) {

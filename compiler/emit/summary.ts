@@ -2,6 +2,7 @@
 // multiplied them, instances per construct, totals, and the widest fan-in and fan-out.
 
 import { distinctDropEdges, type DropTable } from '../unroll/index.ts';
+import type { PartitionPlan } from '../partition/plan.ts';
 import { DropNames } from './pgt.ts';
 
 export interface Summary {
@@ -74,4 +75,16 @@ export function formatSummary(s: Summary): string {
   if (s.maxFanOut) out.push(`largest fan-out: ${s.maxFanOut.degree} from ${s.maxFanOut.oid}`);
   if (s.maxFanIn) out.push(`largest fan-in: ${s.maxFanIn.degree} into ${s.maxFanIn.oid}`);
   return out.join('\n') + '\n';
+}
+
+/** The schedule before and after partitioning (§5.3), for --summary with pgtp/pg. */
+export function formatPlan(p: PartitionPlan): string {
+  const f = (x: number) => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '-');
+  const rows = [
+    ['', 'completion', 'compute', 'data moved', 'max DoP', 'partitions', 'islands'],
+    ['before', f(p.before.completionTime), f(p.before.computeTime), f(p.before.dataMovement), f(p.before.maxDop), '-', '-'],
+    ['after', f(p.after.completionTime), f(p.after.computeTime), f(p.after.dataMovement), f(p.after.maxDop), String(p.numParts), String(p.numIslands)],
+  ];
+  const head = `schedule: ${p.result.algo} made ${p.algorithmParts} partition${p.algorithmParts === 1 ? '' : 's'}; placed in ${p.numParts} node slot${p.numParts === 1 ? '' : 's'} on ${p.numIslands} island${p.numIslands === 1 ? '' : 's'}`;
+  return `\n${head}\n${table(rows)}\n`;
 }

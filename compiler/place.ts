@@ -1,0 +1,66 @@
+// Placement: the scheduling DAG → partitions (node slots) and islands → `node`/`island` of
+// every drop: template labels `#i`/`#j` for a partitioned PGT, hosts for a PG (§4.4, §6.2).
+// Works on a drop table (from an LG) or on a drop list read from a file.
+
+import { hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
+import { hostMapper, planHosts, resourceMap, templateLabels, type DropMapper } from './map/index.ts';
+import { partitionDag, type PartitionPlan, type PartitionRequest } from './partition/plan.ts';
+import { dagFromDropSpecs, type SchedulingDag } from './schedule/dag.ts';
+import { dagOfTable, type DropTable } from './unroll/index.ts';
+
+export interface PlaceOptions extends PartitionRequest {
+  /** 'pgtp': labels; 'pg': hosts from `nodes` */
+  target: 'pgtp' | 'pg';
+  /** ordered hosts: the first `numIslands` run the island managers (pg only) */
+  nodes?: string[];
+  /** run a node manager on each island manager's host too (pg only) */
+  coHostDim?: boolean;
+  /** the user named an algorithm (-a): re-partition even an already labelled drop list */
+  algorithmGiven?: boolean;
+}
+
+export interface Placed {
+  plan?: PartitionPlan;
+  /** node and island of drop i */
+  mapper: DropMapper;
+}
+
+function place(dag: SchedulingDag, opts: PlaceOptions): Result<Placed> {
+  const p = partitionDag(dag, opts);
+  if (!p.value || hasErrors(p.diagnostics)) return { diagnostics: p.diagnostics };
+  const plan = p.value;
+  const labels = { part: plan.part, islandOf: plan.islandOf };
+  if (opts.target === 'pgtp') return { value: { plan, mapper: templateLabels(labels) }, diagnostics: p.diagnostics };
+  const hosts = planHosts(plan.islandOf, Math.max(1, plan.numIslands), opts.nodes ?? [], opts.coHostDim);
+  const diagnostics = [...p.diagnostics, ...hosts.diagnostics];
+  if (!hosts.value) return { diagnostics };
+  return { value: { plan, mapper: hostMapper(labels, hosts.value) }, diagnostics };
+}
+
+/** Partitions and maps the drops of a table. */
+export function placeTable(t: DropTable, opts: PlaceOptions): Result<Placed> {
+  return place(dagOfTable(t), opts);
+}
+
+/**
+ * Partitions and maps a drop list, in place. A list whose drops all carry template labels
+ * (a partitioned PGT) is only mapped to hosts, as the reference's `dlg map` does.
+ */
+export function placeDropList(drops: Record<string, unknown>[], opts: PlaceOptions): Result<Placed | undefined> {
+  const labelled = drops.length > 0 && drops.every((d) => typeof d.node === 'string' && d.node.startsWith('#') && typeof d.island === 'string');
+  if (labelled && opts.target === 'pg' && opts.algorithmGiven !== true) {
+    const diagnostics: Diagnostic[] = resourceMap(drops, opts.nodes ?? [], opts.numIslands ?? 1, opts.coHostDim);
+    return hasErrors(diagnostics) ? { diagnostics } : { value: undefined, diagnostics };
+  }
+  const dagDiagnostics: Diagnostic[] = [];
+  const dag = dagFromDropSpecs(drops, dagDiagnostics);
+  const r = place(dag, opts);
+  if (!r.value) return { diagnostics: [...dagDiagnostics, ...r.diagnostics] };
+  let i = 0;
+  for (const d of drops) {
+    d.node = r.value.mapper.node(i);
+    d.island = r.value.mapper.island(i);
+    i++;
+  }
+  return { value: r.value, diagnostics: [...dagDiagnostics, ...r.diagnostics] };
+}
