@@ -14,7 +14,7 @@ import { refineVolume } from './volume.ts';
 
 const NITER = 10;
 /** Initial partitions tried on the coarsest graph. */
-const INITIAL_TRIES = 8;
+const INITIAL_TRIES = 3;
 
 /** Scratch arrays for the per-vertex neighbour-part tallies (k entries, reset after use). */
 export class KwayScratch {
