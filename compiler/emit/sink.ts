@@ -1,7 +1,7 @@
 // Output sinks. A file is written under a temporary name beside the target and renamed only
 // when the whole document was written, so a failed run never leaves a half-written graph.
 
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ChunkPool } from './bytes.ts';
 
@@ -11,10 +11,11 @@ export type ChunkSource = Iterable<Chunk> | ((pool: ChunkPool) => Iterable<Chunk
 
 const IN_FLIGHT = 2;
 
-async function writeAt(fh: FileHandle, buf: Uint8Array, position: number): Promise<void> {
+/** Writes all of buf at `position`, or at the current offset when position is null (pipes). */
+async function writeAt(fh: FileHandle, buf: Uint8Array, position: number | null): Promise<void> {
   let off = 0;
   while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position + off);
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position === null ? null : position + off);
     off += bytesWritten;
   }
 }
@@ -26,7 +27,11 @@ async function writeAt(fh: FileHandle, buf: Uint8Array, position: number): Promi
  * guarantees readers never see a partial file.
  */
 export async function writeFileAtomic(path: string, source: ChunkSource): Promise<number> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming a
+  // temporary file over it would replace the device node.
+  const existing = await stat(path).catch(() => undefined);
+  const direct = existing !== undefined && !existing.isFile();
+  const tmp = direct ? path : join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fh = await open(tmp, 'w');
   const pool = new ChunkPool();
   const chunks = typeof source === 'function' ? source(pool) : source;
@@ -40,22 +45,23 @@ export async function writeFileAtomic(path: string, source: ChunkSource): Promis
       const at = position;
       position += buf.length;
       inflight.push(
-        writeAt(fh, buf, at).then(
+        writeAt(fh, buf, direct ? null : at).then(
           () => pool.release(buf),
           (e) => void (failure ??= e),
         ),
       );
-      if (inflight.length >= IN_FLIGHT) await inflight.shift();
+      // Sequential targets (devices, pipes) take one write at a time, in order.
+      if (inflight.length >= (direct ? 1 : IN_FLIGHT)) await inflight.shift();
     }
     await Promise.all(inflight);
     if (failure) throw failure;
     await fh.close();
-    await rename(tmp, path);
+    if (!direct) await rename(tmp, path);
     return position;
   } catch (e) {
     await Promise.allSettled(inflight);
     await fh.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    if (!direct) await unlink(tmp).catch(() => undefined);
     throw e;
   }
 }

@@ -108,3 +108,17 @@ test('--params obs.json and --config-file change what is unrolled', (t) => {
   t.is(loop.code, 0, loop.err);
   t.is(JSON.parse(loop.out).length - 1, 3 + 3 + 3 * 3 * 2);
 });
+
+test('-o onto a pipe writes through it and leaves it a pipe (no temp file renamed over it)', async (t) => {
+  const fifo = join(tmp, 'out.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const { createReadStream, statSync } = await import('node:fs');
+  const received = new Promise<string>((resolve) => {
+    let s = '';
+    createReadStream(fifo, 'utf8').on('data', (c) => (s += c)).on('end', () => resolve(s));
+  });
+  const r = spawnSync(process.execPath, [cli, join(lgDir, 'HelloWorld_simple.graph'), '-o', fifo], { encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.is(JSON.parse(await received).length, 3);
+  t.true(statSync(fifo).isFIFO());
+});
