@@ -117,8 +117,12 @@ test('-o onto a pipe writes through it and leaves it a pipe (no temp file rename
     let s = '';
     createReadStream(fifo, 'utf8').on('data', (c) => (s += c)).on('end', () => resolve(s));
   });
-  const r = spawnSync(process.execPath, [cli, join(lgDir, 'HelloWorld_simple.graph'), '-o', fifo], { encoding: 'utf8' });
-  t.is(r.status, 0, r.stderr);
+  // Asynchronous: the reader above lives in this process and must run meanwhile.
+  const { spawn } = await import('node:child_process');
+  const code = await new Promise<number | null>((resolve) => {
+    spawn(process.execPath, [cli, join(lgDir, 'HelloWorld_simple.graph'), '-o', fifo]).on('close', resolve);
+  });
+  t.is(code, 0);
   t.is(JSON.parse(await received).length, 3);
   t.true(statSync(fifo).isFIFO());
 });
