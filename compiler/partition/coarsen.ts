@@ -29,10 +29,14 @@ export class CoarsenWorkspace {
   adjncy: Int32Array;
   adjwgt: Float64Array;
   slot: Int32Array;
+  perm: Int32Array;
+  order: Int32Array;
   constructor(n: number, m: number) {
     this.adjncy = new Int32Array(m);
     this.adjwgt = new Float64Array(m);
     this.slot = new Int32Array(n).fill(-1);
+    this.perm = new Int32Array(n);
+    this.order = new Int32Array(n);
   }
   fits(g: PartGraph): boolean {
     return this.slot.length >= g.n && this.adjncy.length >= g.xadj[g.n]!;
@@ -45,7 +49,7 @@ export function coarsen(g: PartGraph, coarsenTo: number, maxVwgt: number, rnd: R
   let cur = g;
   const scratch = ws && ws.fits(g) ? ws : new CoarsenWorkspace(g.n, g.xadj[g.n]!);
   while (cur.n > coarsenTo) {
-    const { match, cn } = matchVertices(cur, maxVwgt, rnd);
+    const { match, cn } = matchVertices(cur, maxVwgt, rnd, scratch);
     if (cn > STALL * cur.n) break;
     const { coarse, cmap } = contract(cur, match, cn, scratch);
     graphs.push(coarse);
@@ -62,9 +66,9 @@ export function coarsen(g: PartGraph, coarsenTo: number, maxVwgt: number, rnd: R
  * capped at 0.7 × the average degree puts low-degree vertices first (sorted heavy-edge
  * matching) without reordering the bulk of a regular graph. O(n).
  */
-function visitOrder(g: PartGraph, rnd: Random): Int32Array {
+function visitOrder(g: PartGraph, rnd: Random, ws?: CoarsenWorkspace): Int32Array {
   const n = g.n;
-  const perm = new Int32Array(n);
+  const perm = ws ? ws.perm.subarray(0, n) : new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let s = Math.floor(n / 8); s > 0; s--) {
     const i = rnd.int(n);
@@ -78,7 +82,7 @@ function visitOrder(g: PartGraph, rnd: Random): Int32Array {
   const count = new Int32Array(cap + 2);
   for (let v = 0; v < n; v++) count[Math.min(g.xadj[v + 1]! - g.xadj[v]!, cap) + 1]!++;
   for (let d = 0; d <= cap; d++) count[d + 1]! += count[d]!;
-  const order = new Int32Array(n);
+  const order = ws ? ws.order.subarray(0, n) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = perm[i]!;
     order[count[Math.min(g.xadj[v + 1]! - g.xadj[v]!, cap)]!++] = v;
@@ -87,10 +91,10 @@ function visitOrder(g: PartGraph, rnd: Random): Int32Array {
 }
 
 /** match[v] = partner (v itself when alone); cn = number of coarse vertices. */
-export function matchVertices(g: PartGraph, maxVwgt: number, rnd: Random): { match: Int32Array; cn: number } {
+export function matchVertices(g: PartGraph, maxVwgt: number, rnd: Random, ws?: CoarsenWorkspace): { match: Int32Array; cn: number } {
   const { n, xadj, adjncy, adjwgt, vwgt } = g;
   const match = new Int32Array(n).fill(-1);
-  const order = visitOrder(g, rnd);
+  const order = visitOrder(g, rnd, ws);
   let unmatched = 0;
   for (let i = 0; i < n; i++) {
     const v = order[i]!;
