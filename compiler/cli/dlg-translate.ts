@@ -28,7 +28,7 @@ interface Opts {
   configFile?: string;
   format: ReportFormat;
   maxDrops?: number;
-  partitions: number;
+  partitions?: number;
   islands: number;
   algorithm?: string;
   algoParam: string[];
@@ -67,7 +67,7 @@ const program = new Command()
   .option('--config-file <file>', 'apply an external graph configuration')
   .option('--format <format>', 'diagnostics format: text, json, github', choice(['text', 'json', 'github'] as const), 'text')
   .option('--max-drops <n>', 'refuse to unroll into more drops than this', positiveInt)
-  .option('-N, --partitions <n>', 'pgtp/pg: at most this many partitions (node slots)', positiveInt, 1)
+  .option('-N, --partitions <n>', 'pgtp/pg: at most this many partitions (node slots); pg default: one per node manager host, pgtp default 1', positiveInt)
   .option('-i, --islands <n>', 'pgtp/pg: at most this many data islands', positiveInt, 1)
   .option('-a, --algorithm <name>', 'pgtp/pg: none, metis, mysarkar, min_num_parts, pso (default metis)')
   .option('-A, --algo-param <name=value>', 'an algorithm parameter (repeatable), e.g. max_load_imb=90', (v: string, prev: string[]) => [...prev, v], [] as string[])
@@ -102,10 +102,14 @@ async function placeOptions(o: Opts): Promise<Result<Omit<PlaceOptions, 'target'
     diagnostics.push(error(CODES.USAGE, '--emit pg needs the hosts: --nodes host[:port],... or --nodes-from http://manager:8001'));
   }
   if (hasErrors(diagnostics)) return { diagnostics };
+  // Without -N a PG uses every node manager it was given.
+  const managers = nodes ? (o.coHostDim ? nodes.length : nodes.length - o.islands) : 1;
   return {
     value: {
       algorithm: o.algorithm ?? 'metis', algorithmGiven: o.algorithm !== undefined, params,
-      numPartitions: o.partitions, numIslands: o.islands, nodes, coHostDim: o.coHostDim,
+      numPartitions: o.partitions ?? Math.max(1, managers), numIslands: o.islands, nodes, coHostDim: o.coHostDim,
+      // The exact degree of parallelism costs a max flow; only --summary shows it.
+      dop: o.summary === true,
     },
     diagnostics,
   };
