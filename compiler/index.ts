@@ -11,3 +11,8 @@ export { normaliseDropList, dropListChunks } from './emit/droplist.ts';
 export { summarise, formatSummary, type Summary } from './emit/summary.ts';
 export { writeOutput, writeFileAtomic } from './emit/sink.ts';
 export { translate, outputChunks, type TranslateOptions, type Translation, type EmitKind } from './translate.ts';
+export { dagOfTable } from './unroll/index.ts';
+export { dagFromDropSpecs, scheduleMetrics, maxWeightedAntichain, type SchedulingDag, type ScheduleMetrics } from './schedule/index.ts';
+export { partitionGraph, partitionDag, type PartitionPlan, type PartitionRequest } from './partition/index.ts';
+export { templateLabels, hostMapper, planHosts, resourceMap, parseNodeList, fetchNodes } from './map/index.ts';
+export { placeTable, placeDropList, type PlaceOptions, type Placed } from './place.ts';
