@@ -56,11 +56,16 @@ export class DropNames {
     return radix.length;
   }
 
-  iid(d: number): string {
+  /** "0" and the instance digits of drop d, joined by `sep`. */
+  private joined(d: number, sep: string): string {
     const len = this.fill(d);
     let s = '0';
-    for (let i = 0; i < len; i++) s += '-' + this.digits[i];
+    for (let i = 0; i < len; i++) s += sep + this.digits[i];
     return s;
+  }
+
+  iid(d: number): string {
+    return this.joined(d, '-');
   }
 
   oid(d: number): string {
@@ -68,11 +73,9 @@ export class DropNames {
     return tpl.oidHead + this.iid(d) + (this.t.dropGrp[d] ? '-grp-data' : '');
   }
 
+  /** The rank as the inside of a JSON array. */
   rank(d: number): string {
-    const len = this.fill(d);
-    let s = '0';
-    for (let i = 0; i < len; i++) s += ',' + this.digits[i];
-    return s;
+    return this.joined(d, ',');
   }
 
   /** loop_ctx as JSON (null or a string of loop indices); Q18: loops outside scatters count too. */

@@ -4,7 +4,7 @@
 // attribute (num_cpus, mem_usage) is kept exact through PolyForest.
 
 import { PolyForest } from './polyforest.ts';
-import { edgeWeights, referenceVertexOrder, type SchedulingDag } from './dag.ts';
+import { edgeWeights, referenceVertexOrder, timeWeights, topologicalOrder, type SchedulingDag } from './dag.ts';
 
 export interface DopCaps {
   /** Cap on the num_cpus-weighted DoP of a partition (max_cpu). null counts as 1. */
@@ -251,4 +251,24 @@ export function edgeSources(dag: SchedulingDag): Int32Array {
   const src = new Int32Array(dag.offsets[dag.n]!);
   for (let u = 0; u < dag.n; u++) src.fill(u, dag.offsets[u]!, dag.offsets[u + 1]!);
   return src;
+}
+
+/** What the edge-zeroing searches (min_num_parts, pso) start from; O(m log m). */
+export interface ZeroingSetup {
+  /** edge weights */
+  ew: Float64Array;
+  /** edge ids, heaviest first (edgesByWeight) */
+  edges: Int32Array;
+  /** source drop of each edge */
+  src: Int32Array;
+  order: Int32Array | undefined;
+  /** vertex time weights */
+  vw: Float64Array;
+  m: number;
+}
+
+export function zeroingSetup(dag: SchedulingDag): ZeroingSetup {
+  const ew = edgeWeights(dag);
+  const edges = edgesByWeight(dag, ew);
+  return { ew, edges, src: edgeSources(dag), order: topologicalOrder(dag), vw: timeWeights(dag), m: edges.length };
 }

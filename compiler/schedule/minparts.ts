@@ -20,8 +20,8 @@
 // Complexity: O(log m) candidates, each O((n + m) log n).
 
 import { CODES, warning, type Diagnostic } from '../diagnostics.ts';
-import { Clustering, edgeSources, edgesByWeight, type DopCaps } from './clustering.ts';
-import { edgeWeights, timeWeights, topologicalOrder, type SchedulingDag } from './dag.ts';
+import { Clustering, zeroingSetup, type DopCaps } from './clustering.ts';
+import type { SchedulingDag } from './dag.ts';
 import { longestPath, partitionedEdgeWeights } from './metrics.ts';
 import type { ClusterResult } from './sarkar.ts';
 
@@ -38,12 +38,7 @@ interface Candidate extends ClusterResult {
 const SEARCH_STEPS = 12;
 
 export function minNumParts(dag: SchedulingDag, opts: MinPartsOptions, diagnostics: Diagnostic[] = []): ClusterResult {
-  const ew = edgeWeights(dag);
-  const edges = edgesByWeight(dag, ew);
-  const src = edgeSources(dag);
-  const order = topologicalOrder(dag);
-  const vw = timeWeights(dag);
-  const m = edges.length;
+  const { ew, edges, src, order, vw, m } = zeroingSetup(dag);
 
   const solve = (k: number): Candidate => {
     const c = new Clustering(dag, opts, true);

@@ -15,8 +15,8 @@
 // Complexity: O(evaluations · (n + m) log n), evaluations ≤ max(swarm_size, EDGE_BUDGET / m)
 // distinct decision vectors (repeats are cached).
 
-import { Clustering, edgeSources, edgesByWeight, type DopCaps } from './clustering.ts';
-import { edgeWeights, timeWeights, topologicalOrder, type SchedulingDag } from './dag.ts';
+import { Clustering, zeroingSetup, type DopCaps } from './clustering.ts';
+import type { SchedulingDag } from './dag.ts';
 import { longestPath, partitionedEdgeWeights } from './metrics.ts';
 import { Random } from './random.ts';
 import type { ClusterResult } from './sarkar.ts';
@@ -43,12 +43,7 @@ interface Evaluation extends ClusterResult {
 }
 
 export function pso(dag: SchedulingDag, opts: PsoOptions): ClusterResult {
-  const ew = edgeWeights(dag);
-  const edges = edgesByWeight(dag, ew);
-  const src = edgeSources(dag);
-  const order = topologicalOrder(dag);
-  const vw = timeWeights(dag);
-  const m = edges.length;
+  const { ew, edges, src, order, vw, m } = zeroingSetup(dag);
   const D = Math.min(opts.topk, m);
 
   const evaluate = (keep: Uint8Array): Evaluation => {
