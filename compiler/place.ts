@@ -31,7 +31,8 @@ function place(dag: SchedulingDag, opts: PlaceOptions): Result<Placed> {
   const plan = p.value;
   const labels = { part: plan.part, islandOf: plan.islandOf };
   if (opts.target === 'pgtp') return { value: { plan, mapper: templateLabels(labels) }, diagnostics: p.diagnostics };
-  const hosts = planHosts(plan.islandOf, Math.max(1, plan.numIslands), opts.nodes ?? [], opts.coHostDim);
+  // The first -i hosts are island managers whatever number of islands the graph needed.
+  const hosts = planHosts(plan.islandOf, Math.max(1, opts.numIslands ?? 1, plan.numIslands), opts.nodes ?? [], opts.coHostDim);
   const diagnostics = [...p.diagnostics, ...hosts.diagnostics];
   if (!hosts.value) return { diagnostics };
   return { value: { plan, mapper: hostMapper(labels, hosts.value) }, diagnostics };
