@@ -7,6 +7,7 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
+import { fetchNodes } from '../../compiler/map/index.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -45,13 +46,27 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const loaded = loadValue(lg, file);
   diagnostics.push(...loaded.diagnostics);
   if (!loaded.value) throw new TranslateFailed(diagnostics);
-  const t = translate(loaded.value, { emit: 'pgt', oidPrefix: '1', fill: (doc, f) => fill(doc, { params }, f) });
+  // A composite manager (data island, master) reports its nodes: the graph is partitioned
+  // and mapped onto them. A node manager has no node list: the graph goes there as a PGT.
+  const nodes = opts.url ? await managerNodes(opts.url) : undefined;
+  const t = translate(loaded.value, {
+    emit: nodes ? 'pg' : 'pgt',
+    oidPrefix: '1',
+    fill: (doc, f) => fill(doc, { params }, f),
+    place: nodes ? { algorithm: 'metis', numPartitions: nodes.length - 1, numIslands: 1, nodes } : undefined,
+  });
   diagnostics.push(...t.diagnostics);
   if (!t.value || hasErrors(diagnostics)) throw new TranslateFailed(diagnostics);
   if (t.value.kind !== 'table') {
     throw new TranslateFailed([...diagnostics, error(CODES.NOT_A_GRAPH, 'expected a logical graph', { file })]);
   }
   const parts: Buffer[] = [];
-  for (const c of pgtChunks(t.value.table, { oidPrefix: '1' })) parts.push(Buffer.from(c));
+  for (const c of pgtChunks(t.value.table, { oidPrefix: '1', placement: t.value.placed?.mapper })) parts.push(Buffer.from(c));
   return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
+}
+
+/** The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager. */
+async function managerNodes(url: string): Promise<string[] | undefined> {
+  const r = await fetchNodes(url).catch(() => undefined);
+  return r?.value && r.value.length > 1 ? r.value : undefined;
 }

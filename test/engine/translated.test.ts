@@ -30,3 +30,25 @@ test('the bundled hello_pipeline (scatter, gather, bash) runs through REST with 
   t.is(readFileSync(join(r.dir, 'count.txt'), 'utf8').trim(), '10');
   t.is(Object.keys(r.drops).length, 2 * 5 + 4, "5 greetings and their files, the gather app, greetings.txt, the bash app, count.txt");
 });
+
+test('translating for a composite manager maps the drops onto the nodes it reports', async (t) => {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(req.url === '/api/nodes' ? { nodes: ['10.1.0.1:8000', '10.1.0.2:8000'] } : {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const { drops } = await translateForDeploy(readJson(join(lgs, 'SuperBasicScatterGather.graph')), { url: `http://127.0.0.1:${port}` });
+  const specs = (drops as Record<string, unknown>[]).filter((d) => d.oid);
+  t.is(specs.length, 6);
+  t.true(specs.every((d) => d.island === `127.0.0.1:${port}`));
+  t.true(specs.every((d) => ['10.1.0.1:8000', '10.1.0.2:8000'].includes(d.node as string)));
+});
+
+test('translating for a node manager (no node list) leaves the drops unplaced', async (t) => {
+  const node = await startNode(t);
+  const { drops } = await translateForDeploy(readJson(join(lgs, 'HelloWorld_simple.graph')), { url: node.url });
+  t.true((drops as Record<string, unknown>[]).every((d) => d.node === undefined));
+});
