@@ -190,3 +190,29 @@ export function distinctDropEdges(t: DropTable): number {
   }
   return count;
 }
+
+/**
+ * Drops left over by Kahn's algorithm: those on a cycle or downstream of one; empty for a
+ * DAG. O(n + m), typed arrays only.
+ */
+export function cyclicDrops(n: number, m: number, src: Int32Array, dst: Int32Array): Int32Array {
+  const indeg = new Int32Array(n);
+  for (let e = 0; e < m; e++) indeg[dst[e]]++;
+  const out = adjacency(n, m, src);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let v = 0; v < n; v++) if (indeg[v] === 0) queue[tail++] = v;
+  while (head < tail) {
+    const v = queue[head++];
+    for (let k = out.offsets[v]; k < out.offsets[v + 1]; k++) {
+      const w = dst[out.edges[k]];
+      if (--indeg[w] === 0) queue[tail++] = w;
+    }
+  }
+  if (tail === n) return new Int32Array(0);
+  const left = new Int32Array(n - tail);
+  let k = 0;
+  for (let v = 0; v < n; v++) if (indeg[v] > 0) left[k++] = v;
+  return left;
+}

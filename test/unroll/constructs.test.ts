@@ -134,3 +134,16 @@ test('a loop without group start and end is DLG3009 naming the loop', async (t) 
   t.truthy(d);
   t.is(d!.nodeName, doc.nodeDataArray.find((n: any) => n.category === 'Loop').name);
 });
+
+test('a node outside a loop fed by every iteration and feeding them back is a drop cycle: DLG3010, not a hung session', async (t) => {
+  const { unroll } = await import('../../compiler/unroll/index.ts');
+  // Found by the translator fuzz test: cont_img_mvp with CC moved out of its loop.
+  const doc = readJson(join(lgDir, 'cont_img_mvp.graph'));
+  const cc = doc.nodeDataArray.find((n: any) => n.name === 'CC');
+  delete cc.parentId;
+  const r = unroll(lgOfValue(doc));
+  t.is(r.value, undefined);
+  const d = r.diagnostics.find((x) => x.code === 'DLG3010');
+  t.truthy(d, JSON.stringify(r.diagnostics));
+  t.regex(d!.message, /'CC'/);
+});
