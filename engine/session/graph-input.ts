@@ -44,40 +44,36 @@ const UPSTREAM_OF_SELF = ['inputs', 'streamingInputs', 'producers'] as const;
 const DOWNSTREAM_OF_SELF = ['outputs', 'consumers', 'streamingConsumers'] as const;
 
 /**
- * Oids of the drops with no upstream (reference §8.1 step 7). Either side of a relationship
- * is enough: a data drop named only in some app's `outputs` is not a root. O(drops + links).
+ * Oids of the drops nothing flows into along `inward` (their own lists) or `outward` (the
+ * lists of others that name them). O(drops + links).
  */
-export function rootOids(specs: readonly DropSpec[]): string[] {
-  const hasUpstream = new Set<string>();
+function endOids(specs: readonly DropSpec[], inward: readonly string[], outward: readonly string[]): string[] {
+  const reached = new Set<string>();
   for (const s of specs) {
-    for (const k of UPSTREAM_OF_SELF) if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) hasUpstream.add(s.oid);
-    for (const k of DOWNSTREAM_OF_SELF) {
+    for (const k of inward) if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) reached.add(s.oid);
+    for (const k of outward) {
       const list = s[k];
       if (!Array.isArray(list)) continue;
       for (const e of list) {
         const o = entryOid(e);
-        if (o !== undefined) hasUpstream.add(o);
+        if (o !== undefined) reached.add(o);
       }
     }
   }
-  return specs.filter((s) => !hasUpstream.has(s.oid)).map((s) => s.oid);
+  return specs.filter((s) => !reached.has(s.oid)).map((s) => s.oid);
 }
 
-/** Oids of the drops with no downstream; the mirror of rootOids. O(drops + links). */
+/**
+ * Oids of the drops with no upstream (reference §8.1 step 7). Either side of a relationship
+ * is enough: a data drop named only in some app's `outputs` is not a root.
+ */
+export function rootOids(specs: readonly DropSpec[]): string[] {
+  return endOids(specs, UPSTREAM_OF_SELF, DOWNSTREAM_OF_SELF);
+}
+
+/** Oids of the drops with no downstream; the mirror of rootOids. */
 export function leafOids(specs: readonly DropSpec[]): string[] {
-  const hasDownstream = new Set<string>();
-  for (const s of specs) {
-    for (const k of DOWNSTREAM_OF_SELF) if (Array.isArray(s[k]) && (s[k] as unknown[]).length > 0) hasDownstream.add(s.oid);
-    for (const k of UPSTREAM_OF_SELF) {
-      const list = s[k];
-      if (!Array.isArray(list)) continue;
-      for (const e of list) {
-        const o = entryOid(e);
-        if (o !== undefined) hasDownstream.add(o);
-      }
-    }
-  }
-  return specs.filter((s) => !hasDownstream.has(s.oid)).map((s) => s.oid);
+  return endOids(specs, DOWNSTREAM_OF_SELF, UPSTREAM_OF_SELF);
 }
 
 
