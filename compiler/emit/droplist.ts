@@ -15,14 +15,8 @@ const PAIRS: [string, string][] = [
   ['streamingInputs', 'streamingConsumers'],
 ];
 
-export function entryOid(e: unknown): string | undefined {
-  if (typeof e === 'string') return e;
-  if (e && typeof e === 'object') {
-    const k = Object.keys(e);
-    if (k.length === 1) return k[0];
-  }
-  return undefined;
-}
+export { entryOid } from '../relations.ts';
+import { entryOid } from '../relations.ts';
 
 function entryPort(e: Entry): unknown {
   return typeof e === 'string' ? null : (e as Record<string, unknown>)[Object.keys(e)[0]];

@@ -23,13 +23,8 @@ const FORWARD_KEYS = ['streamingConsumers', 'consumers', 'outputs'] as const;
 const BACKWARD_KEYS = ['streamingInputs', 'producers', 'inputs'] as const;
 
 /** A relationship entry is `"oid"` or `{"oid": "port"}` (§3.8). */
-export function relationOid(entry: unknown): string | undefined {
-  if (typeof entry === 'string') return entry;
-  if (entry !== null && typeof entry === 'object') {
-    for (const k in entry as Record<string, unknown>) return k;
-  }
-  return undefined;
-}
+export { entryOid as relationOid } from '../relations.ts';
+import { entryOid as relationOid } from '../relations.ts';
 
 /**
  * The drops of a PGT/PG document: unwraps the legacy `["name", [drops]]` form and skips

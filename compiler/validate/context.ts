@@ -115,14 +115,8 @@ export interface DropListContext {
   capped(max: number): { report(d: Diagnostic): void; done(summary: (dropped: number) => Diagnostic): void };
 }
 
-export function oidOfEntry(e: unknown): string | undefined {
-  if (typeof e === 'string') return e;
-  if (e && typeof e === 'object' && !Array.isArray(e)) {
-    const keys = Object.keys(e);
-    if (keys.length === 1) return keys[0];
-  }
-  return undefined;
-}
+export { entryOid as oidOfEntry } from '../relations.ts';
+import { entryOid as oidOfEntry } from '../relations.ts';
 
 export function makeDropListContext(
   drops: readonly Record<string, unknown>[],

@@ -39,14 +39,7 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** The oid of a relationship entry: a plain string, or the single key of a dict (§3.8). */
-export function entryOid(entry: unknown): string | undefined {
-  if (typeof entry === 'string') return entry;
-  if (typeof entry === 'number') return String(entry);
-  if (isObject(entry)) {
-    for (const k in entry) return k;
-  }
-  return undefined;
-}
+export { entryOid } from '../../compiler/relations.ts';
 
 /** The port name of a relationship entry, when it has one. */
 export function entryPort(entry: unknown): string | undefined {
