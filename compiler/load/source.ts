@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { CODES, error, type Diagnostic, type Result } from '../diagnostics.ts';
+import { jsonErrorOffset } from './json-error.ts';
 
 export interface Source {
   /** the path given by the user, or '-' for stdin */
@@ -51,11 +52,17 @@ export function parseJson(source: Source): Result<unknown> {
 
 function jsonSyntaxDiagnostic(text: string, file: string, message: string): Diagnostic {
   const pos = /position (\d+)/.exec(message);
+  // V8 gives no position for some errors ("Unexpected token"): find it ourselves (linear,
+  // only on failure).
+  const offset = pos ? Number(pos[1]) : jsonErrorOffset(text);
   // V8 says "Expected double-quoted property name" (not "end of input") for text cut after a comma.
-  const truncated = /end of (JSON )?input|Unterminated string/i.test(message) || (pos !== null && Number(pos[1]) >= text.trimEnd().length);
-  const offset = truncated ? text.length : pos ? Number(pos[1]) : undefined;
-  const where = offset === undefined ? {} : lineColumn(text, offset);
-  const detail = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/, '');
+  const truncated = /end of (JSON )?input|Unterminated string/i.test(message) || offset >= text.trimEnd().length;
+  const where = lineColumn(text, truncated ? text.length : offset);
+  const detail = message
+    .replace(/^JSON\.parse: /, '')
+    .replace(/ (in JSON )?at position \d+.*$/, '')
+    // V8 quotes the whole text in this message; the position says where instead.
+    .replace(/, "[\s\S]*" is not valid JSON$/, '');
   if (truncated) {
     return error(
       CODES.TRUNCATED_JSON,
