@@ -6,17 +6,10 @@ type Spec = Record<string, unknown>;
 type Entry = string | Record<string, unknown>;
 
 /** [list on this drop, list on the other drop] (§3.8). */
-const PAIRS: [string, string][] = [
-  ['outputs', 'producers'],
-  ['producers', 'outputs'],
-  ['consumers', 'inputs'],
-  ['inputs', 'consumers'],
-  ['streamingConsumers', 'streamingInputs'],
-  ['streamingInputs', 'streamingConsumers'],
-];
+const PAIRS = Object.entries(MIRROR) as [RelationList, RelationList][];
 
 export { entryOid } from '../relations.ts';
-import { entryOid } from '../relations.ts';
+import { entryOid, MIRROR, type RelationList } from '../relations.ts';
 
 function entryPort(e: Entry): unknown {
   return typeof e === 'string' ? null : (e as Record<string, unknown>)[Object.keys(e)[0]];

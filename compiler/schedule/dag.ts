@@ -19,12 +19,12 @@ export interface SchedulingDag {
   targets: Int32Array;
 }
 
-const FORWARD_KEYS = ['streamingConsumers', 'consumers', 'outputs'] as const;
-const BACKWARD_KEYS = ['streamingInputs', 'producers', 'inputs'] as const;
+const FORWARD_KEYS = DOWNSTREAM_LISTS;
+const BACKWARD_KEYS = UPSTREAM_LISTS;
 
 /** A relationship entry is `"oid"` or `{"oid": "port"}` (§3.8). */
 export { entryOid as relationOid } from '../relations.ts';
-import { entryOid as relationOid } from '../relations.ts';
+import { DOWNSTREAM_LISTS, entryOid as relationOid, UPSTREAM_LISTS } from '../relations.ts';
 
 /**
  * The drops of a PGT/PG document: unwraps the legacy `["name", [drops]]` form and skips

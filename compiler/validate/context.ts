@@ -87,8 +87,8 @@ export function docNodeLabel(d: DocNode): string {
   return `${d.name || '(unnamed)'} (${d.id ?? `#${d.index}`})`;
 }
 
-export const RELATIONS = ['inputs', 'outputs', 'producers', 'consumers', 'streamingInputs', 'streamingConsumers'] as const;
-export type Relation = (typeof RELATIONS)[number];
+export const RELATIONS: readonly Relation[] = ['inputs', 'outputs', 'producers', 'consumers', 'streamingInputs', 'streamingConsumers'];
+export type Relation = RelationList;
 
 /** One relationship kind of every drop, as compressed rows of drop indexes (-1: unknown oid). */
 export interface RelationTable {
@@ -116,7 +116,7 @@ export interface DropListContext {
 }
 
 export { entryOid as oidOfEntry } from '../relations.ts';
-import { entryOid as oidOfEntry } from '../relations.ts';
+import { entryOid as oidOfEntry, type RelationList } from '../relations.ts';
 
 export function makeDropListContext(
   drops: readonly Record<string, unknown>[],

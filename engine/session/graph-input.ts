@@ -3,6 +3,7 @@
 import { invalidGraph, invalidRelationship } from '../errors.ts';
 import { LinkType } from '../states.ts';
 import { type DropSpec, entryOid, isObject } from '../drops/spec.ts';
+import { DOWNSTREAM_LISTS, UPSTREAM_LISTS } from '../../compiler/relations.ts';
 
 export interface GraphInput {
   specs: DropSpec[];
@@ -40,8 +41,8 @@ export function readGraphInput(input: unknown): GraphInput {
   return { specs: list as DropSpec[], reprodata };
 }
 
-const UPSTREAM_OF_SELF = ['inputs', 'streamingInputs', 'producers'] as const;
-const DOWNSTREAM_OF_SELF = ['outputs', 'consumers', 'streamingConsumers'] as const;
+const UPSTREAM_OF_SELF = UPSTREAM_LISTS;
+const DOWNSTREAM_OF_SELF = DOWNSTREAM_LISTS;
 
 /**
  * Oids of the drops nothing flows into along `inward` (their own lists) or `outward` (the

@@ -5,13 +5,11 @@
 // O(entries): pairs are packed into one number (from · N + to) in a Set.
 
 import { CODES, warning } from '../../diagnostics.ts';
+import { MIRROR, UPSTREAM_LISTS } from '../../relations.ts';
 import type { DropListContext, Relation } from '../context.ts';
 
-const PAIRS: [Relation, Relation][] = [
-  ['outputs', 'producers'],
-  ['inputs', 'consumers'],
-  ['streamingInputs', 'streamingConsumers'],
-];
+/** Each relationship once: the upstream list and its mirror. */
+const PAIRS: [Relation, Relation][] = UPSTREAM_LISTS.map((l) => [MIRROR[l], l]);
 
 export function dropsTwoSidedRule(ctx: DropListContext): void {
   const N = ctx.drops.length;
