@@ -2,7 +2,7 @@
 // of about 1 MiB, never as one string. Per drop: the node template plus its identity and
 // relationship lists; O(drops + edges) overall, no per-edge object.
 
-import { adjacency, digitsOf, radices, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable } from '../unroll/index.ts';
+import { adjacency, digitsOf, loopDigits, radices, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable } from '../unroll/index.ts';
 import { ByteChunks, type ChunkPool } from './bytes.ts';
 import { grpDataTemplate, nodeTemplate, type DropTemplate, type SpecOptions } from './template.ts';
 
@@ -37,7 +37,7 @@ export class DropNames {
       if (!spec) continue;
       const repro = reprodata.perDrop ? JSON.stringify(node.raw.reprodata ?? {}) : undefined;
       this.radix[node.index] = radices(lg, t.props, node.index);
-      this.loops[node.index] = loopDigitsOf(t, node.index);
+      this.loops[node.index] = loopDigits(lg, t.props, node.index);
       this.templates[node.index * 2] = escapeHead(nodeTemplate(t, node, spec, opts, repro));
       if (node.construct === 'GroupBy') this.templates[node.index * 2 + 1] = escapeHead(grpDataTemplate(t, node, opts, repro));
     }
@@ -92,14 +92,6 @@ export class DropNames {
     const len = this.fill(d);
     return this.digits[len - 1];
   }
-}
-
-function loopDigitsOf(t: DropTable, node: number): number[] {
-  const out: number[] = [];
-  t.props.chain[node].forEach((c, i) => {
-    if (t.lg.nodes[c].construct === 'Loop') out.push(i);
-  });
-  return out;
 }
 
 /** oids are spliced into JSON text: escape the user-provided part once. */

@@ -3,7 +3,7 @@
 // loop_ctx, iid and the relationship lists.
 
 import type { LgNode } from '../model.ts';
-import { IN_MEMORY, SLEEP_APP, type DropTable, type NodeSpec } from '../unroll/index.ts';
+import { grpDataWeight, IN_MEMORY, SLEEP_APP, type DropTable, type NodeSpec } from '../unroll/index.ts';
 
 export interface SpecOptions {
   /** oid prefix (§3.4.5), default "1" */
@@ -107,15 +107,12 @@ export function nodeTemplate(t: DropTable, node: LgNode, spec: NodeSpec, opts: S
 
 /** The -grp-data helper of a GroupBy instance (§3.10.3). */
 export function grpDataTemplate(t: DropTable, groupBy: LgNode, opts: SpecOptions, reprodata: string | undefined): DropTemplate {
-  const input = t.props.firstInput[groupBy.index];
-  const inputWeight = input >= 0 ? t.specs[input]?.weight ?? 1 : 1;
-  const width = input >= 0 ? t.props.count[input] / Math.max(1, t.props.count[groupBy.index]) : 1;
   return {
     oidHead: `${opts.oidPrefix}_${groupBy.id}_`,
     pre: keys({ name: 'grpdata', categoryType: 'Data', category: 'Memory', dropclass: IN_MEMORY, storage: 'Memory' }),
     loopCtx: false,
     procIndex: false,
-    mid: keys({ weight: inputWeight * width }),
+    mid: keys({ weight: grpDataWeight(t.specs, t.props, groupBy.index) }),
     post: keys({ lg_key: groupBy.id }) + (reprodata !== undefined ? `,"reprodata":${reprodata}` : ''),
     isApp: false,
   };

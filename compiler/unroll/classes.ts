@@ -3,6 +3,7 @@
 
 import { CODES, at, error, type Diagnostic } from '../diagnostics.ts';
 import type { LgNode } from '../model.ts';
+import type { NodeProps } from './props.ts';
 
 export const SLEEP_APP = 'dlg.apps.simple.SleepApp';
 export const IN_MEMORY = 'dlg.data.drops.memory.InMemoryDROP';
@@ -79,4 +80,14 @@ export function nodeSpec(node: LgNode, diagnostics: Diagnostic[]): NodeSpec {
   if (weight < 0) diagnostics.push(error(CODES.NEGATIVE_WEIGHT, `execution_time must not be negative, found ${weight}`, at(node.origin, { field: 'execution_time' })));
   const cpus = Number(node.attrs.num_cpus ?? 1);
   return { isApp: true, dropclass: cls, weight, numCpus: Number.isInteger(cpus) && cpus >= 1 ? cpus : 1 };
+}
+
+/**
+ * Weight of a GroupBy's -grp-data drops: its input's data volume times the inputs per group
+ * (§3.4.4).
+ */
+export function grpDataWeight(specs: readonly (NodeSpec | undefined)[], props: NodeProps, groupBy: number): number {
+  const input = props.firstInput[groupBy];
+  if (input < 0) return 1;
+  return (specs[input]?.weight ?? 1) * (props.count[input] / Math.max(1, props.count[groupBy]));
 }

@@ -3,6 +3,7 @@
 // edge order (by source drop, then in the order the relationships were made). O(n + m).
 
 import type { SchedulingDag } from '../schedule/dag.ts';
+import { grpDataWeight } from './classes.ts';
 import { adjacency, type DropTable } from './table.ts';
 
 export function dagOfTable(t: DropTable): SchedulingDag {
@@ -11,16 +12,12 @@ export function dagOfTable(t: DropTable): SchedulingDag {
   const weight = new Float64Array(n);
   const numCpus = new Int32Array(n).fill(1);
   for (const b of t.blocks) {
-    const node = t.lg.nodes[b.node];
     const end = b.start + b.count;
     if (b.kind === 'grpdata') {
-      // -grp-data: the GroupBy input's volume times the number of inputs per group (§3.4.4).
-      const input = t.props.firstInput[b.node];
-      const w = (input >= 0 ? t.specs[input]?.weight ?? 1 : 1) * (input >= 0 ? t.props.count[input] / Math.max(1, t.props.count[b.node]) : 1);
-      weight.fill(w, b.start, end);
+      weight.fill(grpDataWeight(t.specs, t.props, b.node), b.start, end);
       continue;
     }
-    const spec = t.specs[node.index]!;
+    const spec = t.specs[b.node]!;
     if (spec.isApp) {
       isApp.fill(1, b.start, end);
       numCpus.fill(spec.numCpus, b.start, end);

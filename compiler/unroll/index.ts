@@ -14,7 +14,7 @@ import { cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type Drop
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
 export { dagOfTable } from './dag.ts';
-export { nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
+export { grpDataWeight, nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
 export { truthy, multiplicity, type NodeProps } from './props.ts';
 
 export interface UnrollOptions {
