@@ -117,7 +117,7 @@ export function* pgtChunks(t: DropTable, opts: PgtOptions): Generator<Buffer> {
   const encoded: (Encoded | undefined)[] = names.templates.map((tpl) =>
     tpl ? { oidHead: Buffer.from(tpl.oidHead), pre: Buffer.from(tpl.pre), mid: Buffer.from(tpl.mid), post: Buffer.from(tpl.post) } : undefined,
   );
-  const out = adjacency(t.n, t.m, t.src);
+  const { out } = t;
   const inn = adjacency(t.n, t.m, t.dst);
   const relSrc = t.rels.map((r) => (r.srcName === null ? null : JSON.stringify(r.srcName)));
   const relDst = t.rels.map((r) => (r.dstName === null ? null : JSON.stringify(r.dstName)));

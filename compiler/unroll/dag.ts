@@ -4,7 +4,7 @@
 
 import type { SchedulingDag } from '../schedule/dag.ts';
 import { grpDataWeight } from './classes.ts';
-import { adjacency, type DropTable } from './table.ts';
+import type { DropTable } from './table.ts';
 
 export function dagOfTable(t: DropTable): SchedulingDag {
   const { n } = t;
@@ -24,7 +24,7 @@ export function dagOfTable(t: DropTable): SchedulingDag {
     }
     weight.fill(spec.weight, b.start, end);
   }
-  const out = adjacency(n, t.m, t.src);
+  const { out } = t;
   const offsets = new Int32Array(n + 1);
   const targets = new Int32Array(t.m);
   let k = 0;

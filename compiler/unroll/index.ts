@@ -9,7 +9,7 @@ import { layoutBlocks } from './instances.ts';
 import { expandLink, finishGathers, GatherState, type ExpLink, type Expander } from './links.ts';
 import { nodeSpec } from './classes.ts';
 import { computeProps } from './props.ts';
-import { cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from './table.ts';
+import { adjacency, cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from './table.ts';
 
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
@@ -74,7 +74,8 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
   // A loop's back edge joins iterations in order; anything else that links iterations back
   // (a node outside the loop fed by every iteration and feeding them all) makes a drop cycle
   // the engine would wait on forever. The LG rules cannot always see it; the drops can.
-  const cyclic = cyclicDrops(n, d.m, d.src, d.dst);
+  const out = adjacency(n, d.m, d.src);
+  const cyclic = cyclicDrops(n, d.m, d.dst, out);
   if (cyclic.length) {
     const nodes = [...new Set(Array.from(cyclic, (x) => dropNode[x]))].map((i) => lg.nodes[i]);
     const shown = nodes.slice(0, 8).map((x) => `'${x.name}' (${x.id})`).join(', ');
@@ -83,7 +84,7 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
   }
   const table: DropTable = {
     lg, props, specs, n, blocks, nodeStart, grpStart, dropNode, dropGrp,
-    m: d.m, src: d.src, dst: d.dst, rel: d.rel, rels: rels.rels,
+    m: d.m, src: d.src, dst: d.dst, rel: d.rel, rels: rels.rels, out,
   };
   return { value: table, diagnostics };
 }

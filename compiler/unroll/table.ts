@@ -50,6 +50,8 @@ export interface DropTable {
   dst: Int32Array;
   rel: Int32Array;
   rels: Rel[];
+  /** out-edges of each drop, in the order they were made (built once, read by every stage) */
+  out: Adjacency;
 }
 
 /** Growable edge list; doubling keeps appends amortised O(1). */
@@ -169,7 +171,7 @@ export function dedupeEdges(n: number, buf: EdgeBuffer): { m: number; src: Int32
 
 /** Number of distinct (src, dst) pairs: the DAG edge count the reference reports. O(n + m log d). */
 export function distinctDropEdges(t: DropTable): number {
-  const out = adjacency(t.n, t.m, t.src);
+  const { out } = t;
   let count = 0;
   const seen = new Map<number, number>();
   for (let v = 0; v < t.n; v++) {
@@ -195,10 +197,9 @@ export function distinctDropEdges(t: DropTable): number {
  * Drops left over by Kahn's algorithm: those on a cycle or downstream of one; empty for a
  * DAG. O(n + m), typed arrays only.
  */
-export function cyclicDrops(n: number, m: number, src: Int32Array, dst: Int32Array): Int32Array {
+export function cyclicDrops(n: number, m: number, dst: Int32Array, out: Adjacency): Int32Array {
   const indeg = new Int32Array(n);
   for (let e = 0; e < m; e++) indeg[dst[e]]++;
-  const out = adjacency(n, m, src);
   const queue = new Int32Array(n);
   let head = 0;
   let tail = 0;
