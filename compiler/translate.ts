@@ -36,7 +36,7 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
     const drops = normaliseDropList(input.drops);
     let placed: Placed | undefined;
     if (options.emit === 'pgtp' || options.emit === 'pg') {
-      const p = placeDropList(drops, { ...options.place, algorithm: options.place?.algorithm ?? 'metis', target: options.emit });
+      const p = placeDropList(drops, placeOptions(options, options.emit));
       diagnostics.push(...p.diagnostics.map((d) => ({ file: input.file, ...d })));
       if (hasErrors(diagnostics)) return { diagnostics };
       placed = p.value;
@@ -60,12 +60,17 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
   if (!u.value) return { diagnostics };
   let placed: Placed | undefined;
   if (options.emit === 'pgtp' || options.emit === 'pg') {
-    const p = placeTable(u.value, { ...options.place, algorithm: options.place?.algorithm ?? 'metis', target: options.emit });
+    const p = placeTable(u.value, placeOptions(options, options.emit));
     diagnostics.push(...p.diagnostics.map((d) => ({ file: input.file, ...d })));
     if (!p.value || hasErrors(diagnostics)) return { diagnostics };
     placed = p.value;
   }
   return { value: { kind: 'table', lg, table: u.value, placed }, diagnostics };
+}
+
+/** Partitioning and mapping for --emit pgtp | pg; metis unless another algorithm is named. */
+function placeOptions(options: TranslateOptions, target: 'pgtp' | 'pg'): PlaceOptions {
+  return { ...options.place, algorithm: options.place?.algorithm ?? 'metis', target };
 }
 
 /** The output document of a translation, as JSON text chunks. */
