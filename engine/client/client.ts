@@ -31,6 +31,16 @@ export class ConnectionError extends Error {
   }
 }
 
+/** A 555 body lists each failing sub-manager: one line each, "host: Type: message". */
+function subManagerArgs(perHost: Record<string, unknown>): string[] {
+  const lines = Object.entries(perHost).map(([host, e]) => {
+    const x = (e ?? {}) as { type?: unknown; args?: unknown };
+    const detail = Array.isArray(x.args) ? describeArgs(x.args) : typeof x.args === 'string' ? x.args : JSON.stringify(x.args);
+    return `${host}: ${String(x.type)}: ${detail}`;
+  });
+  return [`${lines.length} sub-manager(s) failed`, ...lines];
+}
+
 function describeArgs(args: unknown[]): string {
   return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join('; ');
 }
@@ -38,6 +48,8 @@ function describeArgs(args: unknown[]): string {
 export interface ClientOptions {
   /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
   timeoutMs?: number;
+  /** Sent as `Authorization: Bearer <token>` to managers started with a token. */
+  token?: string;
 }
 
 export interface AppendOptions {
@@ -50,15 +62,18 @@ type Body = { json: unknown } | { form: Record<string, string> } | { raw: string
 export class ManagerClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  readonly token: string | undefined;
 
   constructor(baseUrl: string, opts: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 600_000;
+    this.token = opts.token;
   }
 
-  private async request(method: string, path: string, body?: Body): Promise<Response> {
+  private async request(method: string, path: string, body?: Body, timeoutMs = this.timeoutMs): Promise<Response> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     let payload: string | Buffer | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';
@@ -73,7 +88,7 @@ export class ManagerClient {
     }
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new ConnectionError(this.baseUrl, err);
     }
@@ -85,6 +100,7 @@ export class ManagerClient {
         const e = JSON.parse(text) as { type?: unknown; args?: unknown };
         if (typeof e.type === 'string') type = e.type;
         if (Array.isArray(e.args)) args = e.args;
+        else if (type === 'SubManagerException' && typeof e.args === 'object' && e.args !== null) args = subManagerArgs(e.args as Record<string, unknown>);
         else if (e.args !== undefined) args = [e.args];
       } catch {
         /* not a JSON error body (DALiuGE answers 500 with HTML) */
@@ -94,8 +110,8 @@ export class ManagerClient {
     return res;
   }
 
-  private async json<T>(method: string, path: string, body?: Body): Promise<T> {
-    const res = await this.request(method, path, body);
+  private async json<T>(method: string, path: string, body?: Body, timeoutMs?: number): Promise<T> {
+    const res = await this.request(method, path, body, timeoutMs);
     const text = await res.text();
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
@@ -193,8 +209,36 @@ export class ManagerClient {
     await this.json('POST', `${this.s(sessionId)}/trigger`, { json: uids });
   }
 
-  // Island manager routes (for mapping a graph onto the nodes a manager reports).
-  nodes(): Promise<string[]> {
-    return this.json('GET', '/api/nodes');
+  // Island and master manager routes (reference §7.6, §7.7).
+  /** The node managers under this manager; a master answers {"nodes": [...]} (§9 Q28), accepted too. */
+  async nodes(): Promise<string[]> {
+    const a = await this.json<unknown>('GET', '/api/nodes');
+    return Array.isArray(a) ? (a as string[]) : ((a as { nodes?: string[] } | null)?.nodes ?? []);
+  }
+  async islands(): Promise<string[]> {
+    return (await this.json<{ islands: string[] }>('GET', '/api/islands')).islands;
+  }
+  /** GET /api: a node manager's sessions, or a composite manager's hosts and session ids. */
+  api<T = Record<string, unknown>>(timeoutMs?: number): Promise<T> {
+    return this.json('GET', '/api', undefined, timeoutMs);
+  }
+  async addNode(node: string): Promise<void> {
+    await this.json('POST', `/api/node/${encodeURIComponent(node)}`);
+  }
+  async removeNode(node: string): Promise<void> {
+    await this.json('DELETE', `/api/node/${encodeURIComponent(node)}`);
+  }
+  pastSessions(): Promise<{ sessionId: string }[]> {
+    return this.json('GET', '/api/past_sessions');
+  }
+  /** The session's log: a text file from a node manager, a gzipped tarball from a composite one. */
+  async sessionLogFile(sessionId: string): Promise<{ filename: string; type: string; bytes: Buffer }> {
+    const res = await this.request('GET', `${this.s(sessionId)}/logs`);
+    const m = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
+    return { filename: m?.[1] ?? `dlg_${sessionId}.log`, type: res.headers.get('content-type') ?? '', bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+  /** Any GET route answering JSON, for the proxied `/api/node/<node>/...` routes. */
+  get<T = unknown>(path: string): Promise<T> {
+    return this.json('GET', path);
   }
 }

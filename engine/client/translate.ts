@@ -7,7 +7,8 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
-import { fetchNodes } from '../../compiler/map/index.ts';
+import { fetchNodes, managerBase, type DropMapper } from '../../compiler/map/index.ts';
+import { ManagerClient } from './client.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -16,6 +17,8 @@ export interface TranslateOptions {
   url?: string;
   /** The graph's file name, for diagnostics. */
   file?: string;
+  /** Bearer token of the manager (and of the island managers a master reports). */
+  token?: string;
 }
 
 /** The translation failed: the diagnostics say why (they name the LG nodes). */
@@ -46,14 +49,15 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const loaded = loadValue(lg, file);
   diagnostics.push(...loaded.diagnostics);
   if (!loaded.value) throw new TranslateFailed(diagnostics);
-  // A composite manager (data island, master) reports its nodes: the graph is partitioned
-  // and mapped onto them. A node manager has no node list: the graph goes there as a PGT.
-  const nodes = opts.url ? await managerNodes(opts.url) : undefined;
+  // A composite manager (data island, master) reports its islands and nodes: the graph is
+  // partitioned and mapped onto them. A node manager has none: the graph goes there as a PGT.
+  const layout = opts.url ? await managerLayout(opts.url, opts.token) : undefined;
+  const nodeCount = layout?.reduce((n, i) => n + i.nodes.length, 0) ?? 0;
   const t = translate(loaded.value, {
-    emit: nodes ? 'pg' : 'pgt',
+    emit: layout ? 'pgtp' : 'pgt',
     oidPrefix: '1',
     fill: (doc, f) => fill(doc, { params }, f),
-    place: nodes ? { algorithm: 'metis', numPartitions: nodes.length - 1, numIslands: 1, nodes } : undefined,
+    place: layout ? { algorithm: 'metis', numPartitions: nodeCount, numIslands: layout.length } : undefined,
   });
   diagnostics.push(...t.diagnostics);
   if (!t.value || hasErrors(diagnostics)) throw new TranslateFailed(diagnostics);
@@ -61,12 +65,48 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
     throw new TranslateFailed([...diagnostics, error(CODES.NOT_A_GRAPH, 'expected a logical graph', { file })]);
   }
   const parts: Buffer[] = [];
-  for (const c of pgtChunks(t.value.table, { oidPrefix: '1', placement: t.value.placed?.mapper })) parts.push(Buffer.from(c));
+  const plan = t.value.placed?.plan;
+  const placement = layout && plan ? hierarchyMapper(plan.part, plan.islandOf, layout) : t.value.placed?.mapper;
+  for (const c of pgtChunks(t.value.table, { oidPrefix: '1', placement })) parts.push(Buffer.from(c));
   return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
 }
 
-/** The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager. */
-async function managerNodes(url: string): Promise<string[] | undefined> {
+export interface IslandLayout {
+  /** What the graph's `island` values must say: the island manager's address. */
+  address: string;
+  /** Its node managers. */
+  nodes: string[];
+}
+
+/**
+ * The islands and nodes under a manager: a master lists its islands (GET /api/islands), each of
+ * which lists its nodes; an island manager is one island of the nodes it reports (GET
+ * /api/nodes). Undefined for a node manager, which has neither.
+ */
+export async function managerLayout(url: string, token?: string): Promise<IslandLayout[] | undefined> {
+  const client = new ManagerClient(managerBase(url).base, { token, timeoutMs: 30_000 });
+  const islands = await client.islands().catch(() => undefined);
+  if (Array.isArray(islands) && islands.length > 0) {
+    const all = await Promise.all(
+      islands.map(async (address) => ({ address, nodes: await new ManagerClient(managerBase(address.split(':').slice(0, 2).join(':')).base, { token, timeoutMs: 30_000 }).nodes() })),
+    );
+    const usable = all.filter((i) => i.nodes.length > 0);
+    return usable.length > 0 ? usable : undefined;
+  }
   const r = await fetchNodes(url).catch(() => undefined);
-  return r?.value && r.value.length > 1 ? r.value : undefined;
+  return r?.value && r.value.length > 1 ? [{ address: r.value[0]!, nodes: r.value.slice(1) }] : undefined;
+}
+
+/**
+ * Partitions onto node managers island by island: the partitions the placement put on island
+ * j go to island j's nodes in turn, so every drop's node belongs to its island.
+ */
+export function hierarchyMapper(part: Int32Array, islandOf: Int32Array, layout: readonly IslandLayout[]): DropMapper {
+  const seen = new Array<number>(layout.length).fill(0);
+  const nodeOfPart = Array.from(islandOf, (j) => {
+    const isl = layout[j % layout.length]!;
+    return isl.nodes[seen[j % layout.length]!++ % isl.nodes.length]!;
+  });
+  const islandOfPart = Array.from(islandOf, (j) => layout[j % layout.length]!.address);
+  return { node: (i) => nodeOfPart[part[i]!]!, island: (i) => islandOfPart[part[i]!]! };
 }

@@ -30,6 +30,8 @@ export interface DropLogs {
 export interface SessionLogFile {
   filename: string;
   path: string;
+  /** Default text/plain (a node's log); composite managers serve a gzipped tarball. */
+  contentType?: string;
 }
 
 export interface DropManager {
@@ -45,7 +47,8 @@ export interface DropManager {
   graphStatus(sessionId: string): Promise<Record<string, DropStatus>>;
   /** Our extension: drop counts per status, cheap at any graph size. */
   graphSummary(sessionId: string): Promise<StatusSummary>;
-  addGraphSpec(sessionId: string, graph: unknown): Promise<void>;
+  /** `raw`: the decoded request body the graph was parsed from, when it came over REST. */
+  addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void>;
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;
   reproStatus(sessionId: string): Promise<boolean>;
   sessionLog(sessionId: string): Promise<SessionLogFile>;
@@ -61,5 +64,6 @@ export interface NodeOperations {
   linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void>;
   addSubscriptions(sessionId: string, byPeer: Map<string, Relation[]>): Promise<void>;
   trigger(sessionId: string, uids: string[]): Promise<void>;
-  deliverEvents(sessionId: string, events: RemoteEvent[]): Promise<void>;
+  /** A batch from another node; `sender` and `seq` let a retried batch be recognised. */
+  deliverEvents(sessionId: string, events: RemoteEvent[], sender?: string, seq?: number): Promise<void>;
 }

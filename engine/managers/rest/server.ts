@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DropManager } from '../manager.ts';
 import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
-import { formParams, jsonBody, requireContentType } from './body.ts';
+import { decodedBody, formParams, jsonBody, parseJson, requireContentType } from './body.ts';
 import { dashboard, dropPage, sessionPage } from './html.ts';
 
 export interface RestOptions {
@@ -17,6 +17,8 @@ export interface RestOptions {
   kind?: string;
   /** Called after POST /api/stop or GET /api/shutdown has been answered. */
   onStop?: () => void;
+  /** The page served at GET / (default: the node manager's session list). */
+  dashboard?: () => Promise<string>;
 }
 
 /** 256 MiB: a PG of about 10^6 simple drops. DALiuGE's default is 10 MiB (--max-request-size). */
@@ -126,7 +128,8 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
     const sessionId = id(req);
     await m.sessionStatus(sessionId); // 404 before 415: the session is the first thing wrong
     requireContentType(req, ['application/json', 'text/plain']);
-    await m.addGraphSpec(sessionId, jsonBody(req, limit));
+    const raw = decodedBody(req, limit);
+    await m.addGraphSpec(sessionId, parseJson(raw), raw);
     return ok(reply);
   });
 
@@ -136,7 +139,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/logs', async (req, reply) => {
     const log = await m.sessionLog(id(req));
     return reply
-      .type('text/plain; charset=utf-8')
+      .type(log.contentType ?? 'text/plain; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${log.filename}"`)
       .send(createReadStream(log.path));
   });
@@ -154,7 +157,9 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.post('/api/stop', stop);
 
   // HTML views.
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions())));
+  app.get('/', async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(opts.dashboard ? await opts.dashboard() : dashboard(opts.kind ?? 'manager', await m.listSessions())),
+  );
   app.get('/session', async (req, reply) => {
     const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
     const [status, graphStatus] = await Promise.all([m.sessionStatus(sessionId), m.graphStatus(sessionId).catch(() => ({}))]);

@@ -1,0 +1,115 @@
+// dlg-engine nm | dim | mm: one manager per process. The options they share are defined once
+// (addManagerOptions), so every level takes the same ones where they apply.
+
+import { availableParallelism } from 'node:os';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CODES } from '../../compiler/diagnostics.ts';
+import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
+import { createNodeServer } from '../managers/node/rest.ts';
+import { HttpPeerLink } from '../managers/node/event-sink.ts';
+import { CompositeManager, type CompositeRole, ROLES } from '../managers/composite/composite-manager.ts';
+import { createCompositeServer } from '../managers/composite/rest.ts';
+import { ISLAND_PORT, NODE_PORT, parseAddressList } from '../managers/address.ts';
+import { EngineError } from '../errors.ts';
+import { UserError } from './report.ts';
+import { serve } from './serve.ts';
+import { EXIT_WITH_STDIN } from './spawn.ts';
+
+export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export function seconds(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError(`${name} must be a number of seconds above 0`);
+    return n;
+  };
+}
+
+export interface ManagerOptions {
+  host: string;
+  port: number;
+  dlgRoot: string;
+  maxRequestSize: number;
+  exitWithStdin?: boolean;
+}
+
+/** --host, --port, --dlg-root, --max-request-size: what every manager takes. */
+export function addManagerOptions(cmd: Command, defaultPort: number): Command {
+  return cmd
+    .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
+    .option('-P, --port <port>', 'port to listen on (0: any free port)', integer('--port', 0, 65535), defaultPort)
+    .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
+    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
+    .option(EXIT_WITH_STDIN, 'stop when stdin closes (used for managers started by dlg-engine cluster and daemon)');
+}
+
+export interface NmOptions extends ManagerOptions {
+  maxWorkers: number;
+}
+
+export function addNodeOptions(cmd: Command): Command {
+  return addManagerOptions(cmd, NODE_PORT).option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism());
+}
+
+export function runNodeManager(opts: NmOptions): Promise<number> {
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpPeerLink() });
+  return serve((stop) => ({
+    app: createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop }),
+    what: 'node manager',
+    detail: () => `sessions in ${nm.dlgRoot}/workspace, ${opts.maxWorkers} workers`,
+    host: opts.host,
+    port: opts.port,
+    shutdown: () => nm.shutdown(),
+    exitWithStdin: opts.exitWithStdin,
+  }));
+}
+
+export interface CompositeCliOptions extends ManagerOptions {
+  nodes?: string;
+  islands?: string;
+  probeInterval: number;
+  probeDeadline: number;
+}
+
+export function addCompositeOptions(cmd: Command, role: CompositeRole): Command {
+  const c = addManagerOptions(cmd, role === 'island' ? ISLAND_PORT : ISLAND_PORT + 1);
+  if (role === 'island') c.requiredOption('--nodes <h:p,...>', 'the node managers of this island (host[:port], port 8000 by default)');
+  else c.requiredOption('--islands <h:p,...>', 'the island managers (host[:port], port 8001 by default)');
+  return c
+    .option('--probe-interval <s>', 'seconds between health probes of each child manager', seconds('--probe-interval'), 2)
+    .option('--probe-deadline <s>', 'a child silent for this long is lost: its running sessions fail', seconds('--probe-deadline'), 6);
+}
+
+export function runComposite(role: CompositeRole, opts: CompositeCliOptions): Promise<number> {
+  const list = role === 'island' ? opts.nodes! : opts.islands!;
+  let children: string[];
+  try {
+    children = parseAddressList(list, ROLES[role].childPort).map((a) => a.text);
+  } catch (err) {
+    throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'}: ${err instanceof EngineError ? err.message : String(err)}`);
+  }
+  if (children.length === 0) throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'} names no manager`);
+  const m = new CompositeManager({
+    role,
+    children,
+    dlgRoot: opts.dlgRoot,
+    probeIntervalMs: opts.probeInterval * 1000,
+    probeDeadlineMs: opts.probeDeadline * 1000,
+  });
+  m.start();
+  return serve((stop) => ({
+    app: createCompositeServer(m, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop }),
+    what: ROLES[role].title,
+    detail: () => `${children.length} ${ROLES[role].child}(s): ${children.join(', ')}`,
+    host: opts.host,
+    port: opts.port,
+    shutdown: () => m.shutdown(),
+    exitWithStdin: opts.exitWithStdin,
+  }));
+}

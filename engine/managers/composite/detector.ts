@@ -1,0 +1,133 @@
+// The one place that decides a child manager is lost. Every `intervalMs` each child is probed
+// (GET /api); a child is lost when no probe has succeeded for `deadlineMs`, or when two probes
+// in a row find its port closed (the process is gone; the second probe follows quickly, to
+// rule out a fluke). Time during which this process itself could not run (a long synchronous
+// graph split) does not count against the children: the detector cannot tell a silent child
+// from its own stall, so it only judges time it observed.
+
+export type ChildState = 'unknown' | 'up' | 'lost';
+
+export interface DetectorOptions {
+  intervalMs: number;
+  deadlineMs: number;
+  /** GET /api of a child within `timeoutMs`; rejects on any failure. */
+  probe(child: string, timeoutMs: number): Promise<unknown>;
+  /** Every successful probe, with the child's answer. */
+  onAnswer(child: string, answer: unknown, cameBack: boolean): void;
+  /** The child was declared lost (once per loss). */
+  onLost(child: string, why: string): void;
+}
+
+interface Watch {
+  state: ChildState;
+  lastOk: number;
+  refused: number;
+  inFlight: boolean;
+  lastError: string;
+  quick: NodeJS.Timeout | undefined;
+}
+
+const TICK_MS = 250;
+
+function refusedConnection(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+  const code = cause?.code ?? cause?.cause?.code ?? (err as { code?: string }).code;
+  return code === 'ECONNREFUSED';
+}
+
+export class FailureDetector {
+  private readonly watched = new Map<string, Watch>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  private sinceProbe = 0;
+
+  constructor(private readonly opts: DetectorOptions) {}
+
+  watch(child: string): void {
+    if (!this.watched.has(child)) this.watched.set(child, { state: 'unknown', lastOk: performance.now(), refused: 0, inFlight: false, lastError: '', quick: undefined });
+    if (this.timer) this.probe(child);
+  }
+
+  unwatch(child: string): void {
+    clearTimeout(this.watched.get(child)?.quick);
+    this.watched.delete(child);
+  }
+
+  state(child: string): ChildState {
+    return this.watched.get(child)?.state ?? 'unknown';
+  }
+
+  lastError(child: string): string {
+    return this.watched.get(child)?.lastError ?? '';
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.lastTick = performance.now();
+    this.timer = setInterval(this.tick, TICK_MS);
+    this.timer.unref();
+    for (const c of this.watched.keys()) this.probe(c);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const w of this.watched.values()) clearTimeout(w.quick);
+  }
+
+  /** Probe a child now (a call to it just failed). */
+  suspect(child: string): void {
+    if (this.timer) this.probe(child);
+  }
+
+  private readonly tick = (): void => {
+    const now = performance.now();
+    const gap = now - this.lastTick;
+    this.lastTick = now;
+    // We were stalled: time nobody could observe does not count against the children.
+    if (gap > TICK_MS + 500) for (const w of this.watched.values()) w.lastOk += gap - TICK_MS;
+    this.sinceProbe += gap;
+    if (this.sinceProbe < this.opts.intervalMs) return;
+    this.sinceProbe = 0;
+    for (const c of this.watched.keys()) this.probe(c);
+  };
+
+  private probe(child: string): void {
+    const w = this.watched.get(child);
+    if (!w || w.inFlight) return;
+    w.inFlight = true;
+    this.opts.probe(child, this.opts.deadlineMs).then(
+      (answer) => {
+        w.inFlight = false;
+        if (this.watched.get(child) !== w) return;
+        const cameBack = w.state !== 'up';
+        w.state = 'up';
+        w.lastOk = performance.now();
+        w.refused = 0;
+        w.lastError = '';
+        this.opts.onAnswer(child, answer, cameBack);
+      },
+      (err: unknown) => {
+        w.inFlight = false;
+        if (this.watched.get(child) !== w) return;
+        const e = err as Error;
+        w.lastError = ((e.cause as Error | undefined)?.message ?? e.message) || String(err);
+        const refused = refusedConnection(err);
+        w.refused = refused ? w.refused + 1 : 0;
+        const now = performance.now();
+        if (w.state !== 'lost' && (w.refused >= 2 || now - w.lastOk >= this.opts.deadlineMs)) {
+          w.state = 'lost';
+          const why = w.refused >= 2 ? `its port is closed (${w.lastError})` : `no answer for ${Math.round((now - w.lastOk) / 1000)} s (${w.lastError})`;
+          this.opts.onLost(child, why);
+          return;
+        }
+        // A closed port is checked again soon rather than at the next interval.
+        if (refused && w.state !== 'lost' && this.timer) {
+          clearTimeout(w.quick);
+          w.quick = setTimeout(() => this.probe(child), Math.max(100, Math.min(500, this.opts.intervalMs / 4)));
+          w.quick.unref();
+        }
+      },
+    );
+  }
+}
