@@ -26,7 +26,7 @@ export class ConnectionError extends Error {
     cause: unknown,
   ) {
     const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(`cannot reach the manager at ${url}: ${why}`);
+    super(`cannot reach the manager at ${url}: ${why}`, { cause });
     this.name = 'ConnectionError';
   }
 }
