@@ -6,12 +6,13 @@
 
 import { join, resolve } from 'node:path';
 import { CODES } from '../../compiler/diagnostics.ts';
+import { type SecurityCliOptions, securityFromCli } from '../managers/rest/security.ts';
 import { EXIT_OK, UserError, printNote } from './report.ts';
 import { type ManagerProcess, spawnManager, stopProcess, waitUntilAnswering } from './spawn.ts';
 
 const TOOL = 'dlg-engine';
 
-export interface ClusterOptions {
+export interface ClusterOptions extends SecurityCliOptions {
   nodes: number;
   islands: number;
   basePort: number;
@@ -47,13 +48,16 @@ export async function runCluster(opts: ClusterOptions): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => void stopAll().then(() => printNote(TOOL, `${sig}: all ${all.length} managers stopped`));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const common = ['--host', opts.host];
+  // Every manager takes the same security rules; the token goes through the environment.
+  const security = securityFromCli(opts, opts.host);
+  const env: Record<string, string> = security.token ? { DLG_TOKEN: security.token } : {};
+  const common = ['--host', opts.host, ...security.allowOrigins.flatMap((o) => ['--allow-origin', o]), ...security.allowHosts.flatMap((h) => ['--allow-host', h])];
   const probe = [
     ...(opts.probeInterval ? ['--probe-interval', String(opts.probeInterval)] : []),
     ...(opts.probeDeadline ? ['--probe-deadline', String(opts.probeDeadline)] : []),
   ];
   const start = async (kind: string, args: string[], label: string) => {
-    const p = await spawnManager(kind, [...common, ...args], label, log);
+    const p = await spawnManager(kind, [...common, ...args], label, log, env);
     all.push(p);
     void p.exited.then((code) => {
       if (!stopping) printNote(TOOL, `${label} (pid ${p.pid}) exited: ${code}`);
@@ -72,7 +76,7 @@ export async function runCluster(opts: ClusterOptions): Promise<number> {
       ),
     );
     const mm = await start('mm', ['--port', portOf(opts.basePort, N + I), '--dlg-root', join(root, 'mm'), '--islands', dims.map((p) => addressOf(p.url)).join(','), ...probe], 'mm');
-    await Promise.all(all.map((p) => waitUntilAnswering(p.url)));
+    await Promise.all(all.map((p) => waitUntilAnswering(p.url, 30_000, security.token ? { authorization: `Bearer ${security.token}` } : {})));
     const lines = [
       `master manager  ${mm.url}  pid ${mm.pid}`,
       ...dims.map((d, j) => `island manager  ${d.url}  pid ${d.pid}  nodes ${groups[j]!.map((p) => p.url).join(' ')}`),

@@ -10,17 +10,15 @@ import { createRestServer, sendJson } from '../managers/rest/server.ts';
 import { isObject } from '../drops/spec.ts';
 import { join } from 'node:path';
 import { serve } from './serve.ts';
+import { type SecurityOptions, DEFAULT_SECURITY } from '../managers/rest/security.ts';
+import { type ManagerOptions, managerSecurity } from './managers.ts';
 import { type ManagerProcess, spawnManager, stopProcess, waitUntilAnswering } from './spawn.ts';
 
-export interface DaemonOptions {
-  host: string;
-  port: number;
-  dlgRoot: string;
+export interface DaemonOptions extends ManagerOptions {
   nmPort: number;
   dimPort: number;
   mmPort: number;
   maxWorkers?: number;
-  exitWithStdin?: boolean;
 }
 
 type Kind = 'node' | 'island' | 'master';
@@ -35,21 +33,24 @@ function stringList(body: unknown, key: string): string[] | undefined {
   return v as string[];
 }
 
-export function createDaemonServer(opts: DaemonOptions, log: (line: string) => void): { app: FastifyInstance; stopAll: () => Promise<void> } {
+export function createDaemonServer(opts: DaemonOptions, log: (line: string) => void, security: SecurityOptions = DEFAULT_SECURITY): { app: FastifyInstance; stopAll: () => Promise<void> } {
   const running: Partial<Record<Kind, ManagerProcess>> = {};
-  const app = createRestServer({ maxBodyBytes: 1024 * 1024 });
+  const app = createRestServer({ maxBodyBytes: 1024 * 1024, security });
+  // The managers it starts take the same rules: the token through the environment, not argv.
+  const forwarded = [...security.allowOrigins.flatMap((o) => ['--allow-origin', o]), ...security.allowHosts.flatMap((h) => ['--allow-host', h])];
+  const env: Record<string, string> = security.token ? { DLG_TOKEN: security.token } : {};
   const info = (k: Kind) => ({ pid: running[k]?.pid ?? null, ...(running[k] ? { url: running[k]!.url } : {}) });
   const port: Record<Kind, number> = { node: opts.nmPort, island: opts.dimPort, master: opts.mmPort };
 
   const start = async (kind: Kind, extra: string[]) => {
     if (running[kind]) throw conflict(`The ${kind} manager is already running (pid ${running[kind]!.pid})`);
-    const args = ['--host', opts.host, '--port', String(port[kind]), '--dlg-root', join(opts.dlgRoot, kind), ...extra];
-    const p = await spawnManager(COMMAND[kind], args, kind, log);
+    const args = ['--host', opts.host, '--port', String(port[kind]), '--dlg-root', join(opts.dlgRoot, kind), ...forwarded, ...extra];
+    const p = await spawnManager(COMMAND[kind], args, kind, log, env);
     running[kind] = p;
     void p.exited.then(() => {
       if (running[kind] === p) delete running[kind];
     });
-    await waitUntilAnswering(p.url);
+    await waitUntilAnswering(p.url, 30_000, security.token ? { authorization: `Bearer ${security.token}` } : {});
     return info(kind);
   };
   const stop = async (kind: Kind) => {
@@ -89,7 +90,7 @@ export function createDaemonServer(opts: DaemonOptions, log: (line: string) => v
 
 export function runDaemon(opts: DaemonOptions): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const { app, stopAll } = createDaemonServer(opts, log);
+  const { app, stopAll } = createDaemonServer(opts, log, managerSecurity(opts));
   return serve(() => ({
     app,
     what: 'daemon',

@@ -12,6 +12,7 @@ import { EXIT_OK, EXIT_USAGE, reportFailure } from './report.ts';
 import { type CompositeCliOptions, type NmOptions, addCompositeOptions, addManagerOptions, addNodeOptions, integer, runComposite, runNodeManager, seconds } from './managers.ts';
 import { type ClusterOptions, runCluster } from './cluster.ts';
 import { type DaemonOptions, runDaemon } from './daemon.ts';
+import { addSecurityOptions } from '../managers/rest/security.ts';
 
 const TOOL = 'dlg-engine';
 
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     .action((opts: DaemonOptions) => {
       result = runDaemon(opts);
     });
-  sub('cluster', 'a master, island and node managers on this machine, as child processes on loopback ports')
+  addSecurityOptions(sub('cluster', 'a master, island and node managers on this machine, as child processes on loopback ports'))
     .requiredOption('--nodes <n>', 'node managers', integer('--nodes', 1, 1000))
     .option('--islands <n>', 'island managers, each over a contiguous group of node managers', integer('--islands', 1, 1000), 1)
     .option('--base-port <port>', `ports from here: node managers, then islands, then the master (0: any free ports)`, integer('--base-port', 0, 65535), NODE_PORT)

@@ -11,7 +11,8 @@ import { CompositeManager, type CompositeRole, ROLES } from '../managers/composi
 import { createCompositeServer } from '../managers/composite/rest.ts';
 import { ISLAND_PORT, NODE_PORT, parseAddressList } from '../managers/address.ts';
 import { EngineError } from '../errors.ts';
-import { UserError } from './report.ts';
+import { type SecurityCliOptions, type SecurityOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
+import { UserError, printNote } from './report.ts';
 import { serve } from './serve.ts';
 import { EXIT_WITH_STDIN } from './spawn.ts';
 
@@ -31,7 +32,7 @@ export function seconds(name: string) {
   };
 }
 
-export interface ManagerOptions {
+export interface ManagerOptions extends SecurityCliOptions {
   host: string;
   port: number;
   dlgRoot: string;
@@ -39,9 +40,9 @@ export interface ManagerOptions {
   exitWithStdin?: boolean;
 }
 
-/** --host, --port, --dlg-root, --max-request-size: what every manager takes. */
+/** --host, --port, --dlg-root, --max-request-size and the security options: what every manager takes. */
 export function addManagerOptions(cmd: Command, defaultPort: number): Command {
-  return cmd
+  return addSecurityOptions(cmd)
     .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
     .option('-P, --port <port>', 'port to listen on (0: any free port)', integer('--port', 0, 65535), defaultPort)
     .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
@@ -57,10 +58,20 @@ export function addNodeOptions(cmd: Command): Command {
   return addManagerOptions(cmd, NODE_PORT).option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism());
 }
 
+/** The security options of a manager's command line; warns when it is exposed without a token. */
+export function managerSecurity(opts: ManagerOptions): SecurityOptions {
+  const security = securityFromCli(opts, opts.host);
+  const warning = exposureWarning(security);
+  if (warning) printNote('dlg-engine', `warning: ${warning}`);
+  return security;
+}
+
 export function runNodeManager(opts: NmOptions): Promise<number> {
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpPeerLink() });
+  const security = managerSecurity(opts);
+  // Peers share the hierarchy's token.
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpPeerLink({ token: security.token }) });
   return serve((stop) => ({
-    app: createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop }),
+    app: createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop, security }),
     what: 'node manager',
     detail: () => `sessions in ${nm.dlgRoot}/workspace, ${opts.maxWorkers} workers`,
     host: opts.host,
@@ -95,16 +106,18 @@ export function runComposite(role: CompositeRole, opts: CompositeCliOptions): Pr
     throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'}: ${err instanceof EngineError ? err.message : String(err)}`);
   }
   if (children.length === 0) throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'} names no manager`);
+  const security = managerSecurity(opts);
   const m = new CompositeManager({
     role,
     children,
+    token: security.token,
     dlgRoot: opts.dlgRoot,
     probeIntervalMs: opts.probeInterval * 1000,
     probeDeadlineMs: opts.probeDeadline * 1000,
   });
   m.start();
   return serve((stop) => ({
-    app: createCompositeServer(m, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop }),
+    app: createCompositeServer(m, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop, security }),
     what: ROLES[role].title,
     detail: () => `${children.length} ${ROLES[role].child}(s): ${children.join(', ')}`,
     host: opts.host,

@@ -19,10 +19,11 @@ export interface ManagerProcess {
 /** The argument that makes a child stop when its parent's end of stdin closes. */
 export const EXIT_WITH_STDIN = '--exit-with-stdin';
 
-export function spawnManager(kind: string, args: readonly string[], label: string, log: (line: string) => void): Promise<ManagerProcess> {
+export function spawnManager(kind: string, args: readonly string[], label: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<ManagerProcess> {
   const script = process.argv[1]!;
   const child = spawn(process.execPath, [...process.execArgv, script, kind, ...args, EXIT_WITH_STDIN], {
     stdio: ['pipe', 'inherit', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return new Promise((resolve, reject) => {

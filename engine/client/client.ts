@@ -67,7 +67,7 @@ export class ManagerClient {
   constructor(baseUrl: string, opts: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 600_000;
-    this.token = opts.token;
+    this.token = opts.token || undefined;
   }
 
   private async request(method: string, path: string, body?: Body, timeoutMs = this.timeoutMs): Promise<Response> {

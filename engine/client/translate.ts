@@ -93,7 +93,7 @@ export async function managerLayout(url: string, token?: string): Promise<Island
     const usable = all.filter((i) => i.nodes.length > 0);
     return usable.length > 0 ? usable : undefined;
   }
-  const r = await fetchNodes(url).catch(() => undefined);
+  const r = await fetchNodes(url, fetch, token).catch(() => undefined);
   return r?.value && r.value.length > 1 ? [{ address: r.value[0]!, nodes: r.value.slice(1) }] : undefined;
 }
 

@@ -1,7 +1,8 @@
 // The same graphs give the same files (byte for byte) and the same final graph/status on the
 // embedded engine, on one node manager, on an island manager over 3 node managers and on a
 // master manager over 2 island managers of 2 node managers each, with every kind of data and
-// relation crossing nodes. The managers are real processes (dlg-engine cluster and dim).
+// relation crossing nodes. The managers are real processes (dlg-engine cluster and dim), all
+// started with one token, which they pass on to each other (children, peers, remote data).
 
 import test, { type ExecutionContext } from 'ava';
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,8 @@ test.after.always(async () => {
   for (const f of cleanups.reverse()) await f();
 });
 
+const TOKEN = 'hierarchy-secret';
+
 interface Env {
   cluster: ClusterInfo;
   dim: string;
@@ -31,8 +34,8 @@ interface Env {
 let envPromise: Promise<Env> | undefined;
 const env = () =>
   (envPromise ??= (async () => {
-    const cluster = await startCluster(hooks, 4, 2);
-    const dim = await startDimProcess(hooks, cluster.nms.slice(0, 3).map((n) => n.url));
+    const cluster = await startCluster(hooks, 4, 2, ['--token', TOKEN]);
+    const dim = await startDimProcess(hooks, cluster.nms.slice(0, 3).map((n) => n.url), ['--token', TOKEN]);
     const host = (u: string) => u.replace('http://', '');
     const dimSlots = cluster.nms.slice(0, 3).map((n) => ({ node: host(n.url), island: host(dim.url) }));
     const mmSlots = cluster.dims.flatMap((d) => d.nodes.map((n) => ({ node: host(n), island: host(d.url) })));
@@ -57,7 +60,7 @@ async function embedded(t: ExecutionContext, pg: unknown[]): Promise<Outcome> {
 
 let counter = 0;
 async function viaManager(url: string, pg: unknown[], label: string): Promise<Outcome> {
-  const client = new ManagerClient(url);
+  const client = new ManagerClient(url, { token: TOKEN });
   const { sessionId } = await submit(client, pg, { sessionId: `${label}-${++counter}` });
   const status = await waitForSession(client, sessionId, { pollIntervalMs: 50 });
   const graphStatus = await client.graphStatus(sessionId);
@@ -95,7 +98,7 @@ test('the hello pipeline, translated and mapped onto each manager (dlg-deploy LG
   const params = ['Greetings.num_of_copies=6', 'Collect.num_of_inputs=6'];
   const base = await sameEverywhere(t, async (topology, e) => {
     const url = topology === 'embedded' ? undefined : topology === 'nm' ? e.cluster.nms[3]!.url : topology === 'dim' ? e.dim : e.cluster.mm;
-    const { drops } = await translateForDeploy(lg, { url, params });
+    const { drops } = await translateForDeploy(lg, { url, params, token: TOKEN });
     if (topology === 'mm') {
       const islands = new Set((drops as { island?: string }[]).flatMap((d) => (d.island ? [d.island] : [])));
       const hostPort = (a: string) => a.split(':').slice(0, 2).join(':');
@@ -127,4 +130,12 @@ test('streaming consumers on other nodes get every chunk, in order', async (t) =
   const base = await sameEverywhere(t, slotted(streaming()));
   t.is(base.files.get('streamed1.txt')!.toString(), 'Hello stream 0\nHello stream 1\nHello stream 2\n');
   t.is(base.files.get('streamed2.txt')!.toString(), 'Hello stream 0\nHello stream 1\nHello stream 2\n');
+});
+
+test('every manager of the hierarchy wants the token', async (t) => {
+  const e = await env();
+  for (const url of [e.cluster.mm, e.dim, ...e.cluster.dims.map((d) => d.url), ...e.cluster.nms.map((n) => n.url)]) {
+    t.is((await fetch(`${url}/api/sessions`)).status, 401, url);
+    t.is((await fetch(`${url}/api/sessions`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200, url);
+  }
 });

@@ -77,8 +77,8 @@ export async function startCluster(t: ExecutionContext, nodes: number, islands: 
 }
 
 /** `dlg-engine dim` over running node managers, its own process. */
-export async function startDimProcess(t: ExecutionContext, nodeUrls: string[]): Promise<{ url: string; pid: number }> {
-  const child = engineProcess(['dim', '--port', '0', '--dlg-root', tempRoot(t), '--nodes', nodeUrls.map((u) => u.replace('http://', '')).join(',')]);
+export async function startDimProcess(t: ExecutionContext, nodeUrls: string[], extra: string[] = []): Promise<{ url: string; pid: number }> {
+  const child = engineProcess(['dim', '--port', '0', '--dlg-root', tempRoot(t), '--nodes', nodeUrls.map((u) => u.replace('http://', '')).join(','), ...extra]);
   t.teardown(() => {
     if (alive(child.pid!)) child.kill('SIGKILL');
   });

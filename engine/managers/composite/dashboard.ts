@@ -21,25 +21,27 @@ function managerUrl(address: string): string {
 }
 
 /** One session's status object as nested lists; leaves link to the node manager's session page. */
-function parts(status: unknown, sessionId: string): string {
+function parts(status: unknown, sessionId: string, tq: string): string {
   if (typeof status === 'number') return `<span class="${sessionStateName(status)}">${sessionStateName(status)}</span>`;
   if (typeof status !== 'object' || status === null) return escapeHtml(JSON.stringify(status));
   const items = Object.entries(status).map(([addr, st]) => {
     const label = escapeHtml(addr);
-    const link = typeof st === 'number' ? `<a href="${managerUrl(addr)}/session?sessionId=${encodeURIComponent(sessionId)}">${label}</a>` : `<a href="${managerUrl(addr)}/">${label}</a>`;
-    return `<li>${link}: ${parts(st, sessionId)}</li>`;
+    const link = typeof st === 'number' ? `<a href="${managerUrl(addr)}/session?sessionId=${encodeURIComponent(sessionId)}${tq ? `&${tq}` : ''}">${label}</a>` : `<a href="${managerUrl(addr)}/${tq ? `?${tq}` : ''}">${label}</a>`;
+    return `<li>${link}: ${parts(st, sessionId, tq)}</li>`;
   });
   return `<ul>${items.join('')}</ul>`;
 }
 
-export async function compositeDashboard(m: CompositeManager): Promise<string> {
+/** `token`: the one this page was opened with; links to the other managers of the hierarchy carry it. */
+export async function compositeDashboard(m: CompositeManager, token?: string): Promise<string> {
   const role = ROLES[m.role];
+  const tq = token ? `token=${encodeURIComponent(token)}` : '';
   const children = [...m.children.keys()]
     .map((c) => {
       const state = m.health.state(c);
       const err = m.health.lastError(c);
       const nodes = m.role === 'master' ? (m.health.leafNodes(c) ?? []).map(escapeHtml).join('<br>') : '';
-      return `<tr><td><a href="${managerUrl(c)}/">${escapeHtml(c)}</a></td><td class="${state}">${state}</td><td>${escapeHtml(err)}</td>${m.role === 'master' ? `<td>${nodes}</td>` : ''}</tr>`;
+      return `<tr><td><a href="${managerUrl(c)}/${tq ? `?${tq}` : ''}">${escapeHtml(c)}</a></td><td class="${state}">${state}</td><td>${escapeHtml(err)}</td>${m.role === 'master' ? `<td>${nodes}</td>` : ''}</tr>`;
     })
     .join('');
   const sessions = await m.listSessions();
@@ -47,7 +49,7 @@ export async function compositeDashboard(m: CompositeManager): Promise<string> {
     .map((s) => {
       const overall = sessionStateName(overallStatus(flattenStatus(s.status)));
       const lost = [...(m.sessions.get(s.sessionId)?.lostNodes ?? [])].map(escapeHtml).join('<br>');
-      return `<tr><td>${escapeHtml(s.sessionId)}</td><td class="${overall}">${overall}</td><td>${s.size}</td><td>${parts(s.status, s.sessionId)}</td><td class="lost">${lost}</td></tr>`;
+      return `<tr><td>${escapeHtml(s.sessionId)}</td><td class="${overall}">${overall}</td><td>${s.size}</td><td>${parts(s.status, s.sessionId, tq)}</td><td class="lost">${lost}</td></tr>`;
     })
     .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>dlg-ts ${role.title}</title><style>${STYLE}</style></head><body>

@@ -131,7 +131,7 @@ export function registerCompositeRoutes(app: FastifyInstance, m: CompositeManage
 /** A ready-to-listen island or master manager server. */
 export function createCompositeServer(m: CompositeManager, opts: CompositeRestOptions = {}): FastifyInstance {
   const app = createRestServer(opts);
-  registerManagerRoutes(app, m, { kind: ROLES[m.role].title, dashboard: () => compositeDashboard(m), ...opts });
+  registerManagerRoutes(app, m, { kind: ROLES[m.role].title, dashboard: (token) => compositeDashboard(m, token), ...opts });
   registerCompositeRoutes(app, m, opts);
   return app;
 }

@@ -66,9 +66,10 @@ export class HttpPeerLink implements PeerLink {
   private readonly giveUpMs: number;
   readonly stats: PeerLinkStats = { eventsSent: 0, batchesSent: 0, retries: 0, firstQueuedAt: 0, lastAcceptedAt: 0 };
 
-  constructor(opts: PeerLinkOptions | ((message: string) => void) = {}) {
-    const o = typeof opts === 'function' ? { onError: opts } : opts;
-    this.token = o.token;
+  /** `new HttpPeerLink({ token, onError })`, or the older `(onError, token)`. */
+  constructor(opts: PeerLinkOptions | ((message: string) => void) | undefined = {}, token?: string) {
+    const o = typeof opts === 'function' ? { onError: opts, token } : { token, ...opts };
+    this.token = o.token || undefined;
     this.onError = o.onError ?? ((m) => process.stderr.write(`dlg-engine: ${m}\n`));
     this.giveUpMs = o.giveUpMs ?? 120_000;
   }

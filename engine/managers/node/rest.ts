@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeManager } from './node-manager.ts';
-import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, registerManagerRoutes, sendJson } from '../rest/server.ts';
+import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, postOnly, registerManagerRoutes, sendJson } from '../rest/server.ts';
 import { formParams, jsonBody, requireContentType } from '../rest/body.ts';
 import { badRequest } from '../../errors.ts';
 import { readRemoteEvents, readSubscriptions } from '../../session/remote.ts';
@@ -81,11 +81,13 @@ export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: 
     return reply.type('application/octet-stream').send(out);
   });
 
-  app.get('/api/shutdown', async (_req, reply) => {
+  // POST only (the reference answers GET, which any web page can send with an <img>).
+  app.post('/api/shutdown', async (_req, reply) => {
     sendJson(reply, SUCCESS);
     if (opts.onStop) setImmediate(opts.onStop);
     return reply;
   });
+  app.get('/api/shutdown', async (_req, reply) => postOnly(reply, '/api/shutdown'));
 }
 
 /** A ready-to-listen node manager server. */
