@@ -16,7 +16,7 @@ import { listed } from '../../session/build.ts';
 import { overallStatus } from '../../client/deploy.ts';
 import { ManagerError } from '../../client/client.ts';
 import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../../states.ts';
-import { ISLAND_PORT, NODE_PORT, parseAddress } from '../address.ts';
+import { ISLAND_PORT, NODE_PORT, normalAddress, parseAddress } from '../address.ts';
 import type { DropLogs, DropManager, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
 import { checkSessionId, defaultDlgRoot } from '../node/node-manager.ts';
 import { type Child, forward, isUnreachable, makeChild, replicate } from './children.ts';
@@ -326,17 +326,15 @@ export class CompositeManager implements DropManager {
    */
   private place(s: CompositeSession, specs: readonly DropSpec[]): { childOf: string[]; nodeOf: string[] } {
     const attr = this.attr;
-    const normal = new Map<string, string | null>();
+    // Values repeat (a few managers for 10^6 drops): each distinct one is parsed once.
+    const caches = new Map<number, Map<unknown, string | null>>();
     const norm = (v: unknown, port: number): string | null => {
-      if (typeof v !== 'string' || v === '') return null;
-      let t = normal.get(`${port}|${v}`);
+      let cache = caches.get(port);
+      if (!cache) caches.set(port, (cache = new Map()));
+      let t = cache.get(v);
       if (t === undefined) {
-        try {
-          t = parseAddress(v, port).text;
-        } catch {
-          t = null;
-        }
-        normal.set(`${port}|${v}`, t);
+        t = typeof v === 'string' && v !== '' ? (normalAddress(v, port) ?? null) : null;
+        cache.set(v, t);
       }
       return t;
     };
@@ -346,8 +344,8 @@ export class CompositeManager implements DropManager {
     const foreign = new Map<string, string[]>();
     const misplaced: string[] = [];
     const dup: string[] = [];
-    const seen = new Set<string>();
     const members = new Set(s.children);
+    const checkExisting = s.index.size > 0;
     for (let i = 0; i < specs.length; i++) {
       const spec = specs[i]!;
       const raw = spec[attr];
@@ -363,10 +361,11 @@ export class CompositeManager implements DropManager {
         else foreign.set(String(raw), [spec.oid]);
         continue;
       }
-      const under = this.health.leafNodes(child);
-      if (attr !== 'node' && under && !under.includes(node)) misplaced.push(`drop ${spec.oid}'s node ${String(spec.node)} is not a node of island ${child} (its nodes: ${under.join(', ')})`);
-      if (s.index.has(spec.oid) || seen.has(spec.oid)) dup.push(spec.oid);
-      seen.add(spec.oid);
+      if (attr !== 'node') {
+        const under = this.health.leafNodes(child);
+        if (under && !under.includes(node)) misplaced.push(`drop ${spec.oid}'s node ${String(spec.node)} is not a node of island ${child} (its nodes: ${under.join(', ')})`);
+      }
+      if (checkExisting && s.index.has(spec.oid)) dup.push(spec.oid);
       childOf[i] = child;
       nodeOf[i] = node;
     }

@@ -11,6 +11,8 @@
 import { type DropSpec, RELATIONSHIP_KEYS, entryOid } from '../../drops/spec.ts';
 import type { Relation } from '../../session/remote.ts';
 import { LinkType } from '../../states.ts';
+import { invalidGraph } from '../../errors.ts';
+import { listed } from '../../session/build.ts';
 
 const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
   inputs: LinkType.INPUT,
@@ -77,11 +79,18 @@ export class GraphIndex {
   }
 
   /**
-   * Registers a batch whose placement was checked (oids new and distinct, children and
-   * nodes known), then finds its relations with drops on other children. O(specs + links).
+   * Registers a batch whose placement was checked (children and nodes known, oids new), then
+   * finds its relations with drops on other children. A batch repeating an oid is refused
+   * whole (400). O(specs + links).
    */
   add(specs: readonly DropSpec[], childOf: readonly string[], nodeOf: readonly string[]): void {
     const first = this.oids.length;
+    const before = this.index.size;
+    let aliases = 0;
+    let lastChild = '';
+    let lastChildId = -1;
+    let lastNode = '';
+    let lastNodeId = -1;
     for (let k = 0; k < specs.length; k++) {
       const s = specs[k]!;
       const i = first + k;
@@ -91,11 +100,18 @@ export class GraphIndex {
       if (typeof u === 'string' && u !== '' && u !== s.oid) {
         this.uids.set(i, u);
         this.index.set(u, i);
+        aliases++;
       }
-      this.childOf.push(this.children.id(childOf[k]!));
-      this.nodeOf.push(this.nodes.id(nodeOf[k]!));
+      // Drops come in runs on one child: remember the last name instead of looking it up.
+      const c = childOf[k]!;
+      if (c !== lastChild) [lastChild, lastChildId] = [c, this.children.id(c)];
+      this.childOf.push(lastChildId);
+      const n = nodeOf[k]!;
+      if (n !== lastNode) [lastNode, lastNodeId] = [n, this.nodes.id(n)];
+      this.nodeOf.push(lastNodeId);
       this.app.push(s.categoryType === 'Application' ? 1 : 0);
     }
+    if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(specs, first);
     for (let k = 0; k < specs.length; k++) {
       const s = specs[k]!;
       for (const key of RELATIONSHIP_KEYS) {
@@ -103,14 +119,35 @@ export class GraphIndex {
         if (!Array.isArray(list)) continue;
         const rel = REL_OF_KEY[key];
         for (const e of list) {
-          const o = entryOid(e);
+          const o = typeof e === 'string' ? e : entryOid(e);
           if (o === undefined) continue;
           const j = this.index.get(o);
           if (j === undefined) this.pending.push([o, rel, first + k]);
-          else this.relate(j, rel, first + k);
+          else if (this.childOf[j] !== this.childOf[first + k]) this.relate(j, rel, first + k);
         }
       }
     }
+  }
+
+  /** Undo a batch that repeats oids (or uids) and say which. */
+  private refuseRepeats(specs: readonly DropSpec[], first: number): never {
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const s of specs) {
+      for (const id of [s.oid, typeof s.uid === 'string' && s.uid !== s.oid ? s.uid : undefined]) {
+        if (id === undefined || id === '') continue;
+        if (seen.has(id)) repeated.add(id);
+        seen.add(id);
+      }
+    }
+    for (let k = 0; k < specs.length; k++) {
+      this.index.delete(this.oids[first + k]!);
+      const u = this.uids.get(first + k);
+      if (u !== undefined) this.index.delete(u);
+      this.uids.delete(first + k);
+    }
+    this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = first;
+    throw invalidGraph(`${repeated.size} oid(s) appear more than once: ${listed([...repeated])}`, [...repeated]);
   }
 
   /** At deploy: entries naming drops of later batches. Names of no drop at all are left, as a node does. */
