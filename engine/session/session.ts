@@ -321,6 +321,8 @@ export class Session implements ProxyHost {
     this.status = s;
     this.logFile.write('INFO', `session ${this.sessionId} is ${sessionStateName(s)}`);
     if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) {
+      // Nothing more will be sent to other nodes (finishing waited for what was queued).
+      if (this.proxies.size > 0) this.link.forget(this.sessionId);
       for (const w of this.waiters.splice(0)) w(s);
     }
   }

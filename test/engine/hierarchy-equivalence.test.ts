@@ -5,7 +5,8 @@
 // started with one token, which they pass on to each other (children, peers, remote data).
 
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
@@ -138,4 +139,48 @@ test('every manager of the hierarchy wants the token', async (t) => {
     t.is((await fetch(`${url}/api/sessions`)).status, 401, url);
     t.is((await fetch(`${url}/api/sessions`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 200, url);
   }
+});
+
+function run(tool: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, tool), ...args], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1', DLG_TOKEN: TOKEN } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('a PG from dlg-translate --emit pg -N 4 -i 2 --nodes <islands, nodes> runs unchanged through the master; a mismatched one is refused naming both', async (t) => {
+  t.timeout(240_000);
+  const e = await env();
+  const host = (u: string) => u.replace('http://', '');
+  const dir = tempRoot(t);
+  const translate = async (nodes: string[], out: string) => {
+    const r = await run('compiler/cli/dlg-translate.ts', [join(repoRoot, 'fixtures/graphs/hello_pipeline.graph'), '--emit', 'pg', '-N', '4', '-i', '2', '--nodes', nodes.join(','),
+      '-p', 'Greetings.num_of_copies=12', '-p', 'Collect.num_of_inputs=12', '-o', join(dir, out)]);
+    t.is(r.code, 0, r.stderr);
+    return join(dir, out);
+  };
+  const dims = e.cluster.dims.map((d) => host(d.url));
+  const nms = e.cluster.dims.flatMap((d) => d.nodes.map(host));
+  const good = await translate([...dims, ...nms], 'pg.json');
+  const ok = await run('engine/cli/dlg-deploy.ts', [good, '--url', e.cluster.mm, '--wait', '--poll-interval', '0.1', '--session-id', 'from-translate']);
+  t.is(ok.code, 0, ok.stderr);
+  t.regex(ok.stderr, /session FINISHED .* 28 completed/);
+  const files = sessionFiles(dirsOf(await new ManagerClient(e.cluster.mm, { token: TOKEN }).sessionDir('from-translate')));
+  t.is(files.get('count.txt')?.toString().trim(), '24');
+
+  // Islands swapped: every drop's node is in the other island.
+  const swapped = await translate([dims[1]!, dims[0]!, ...nms], 'swapped.json');
+  const bad = await run('engine/cli/dlg-deploy.ts', [swapped, '--url', e.cluster.mm, '--session-id', 'swapped']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /is not a node of island .* \(its nodes: /);
+  // Hosts of another deployment altogether: the graph's islands and the master's, side by side.
+  const foreign = await translate(['10.0.0.1:8001', '10.0.0.2:8001', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.6'], 'foreign.json');
+  const refused = await run('engine/cli/dlg-deploy.ts', [foreign, '--url', e.cluster.mm, '--session-id', 'foreign']);
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /The graph's islands: 10\.0\.0\.1:8001, 10\.0\.0\.2:8001; this manager's island managers: /);
+  t.true(dims.every((d) => refused.stderr.includes(d)), refused.stderr);
 });

@@ -205,6 +205,13 @@ test('master manager: islands, nodes as an object (§9 Q28), nested status, cros
   t.is((await call(m, 'GET', `/api/node/${full(nodes[2]!)}/sessions/x/status`)).json, SessionState.FINISHED);
   const page = await call(m, 'GET', '/');
   t.true(page.text.includes(`/session?sessionId=x`), 'links to the node managers\' session pages');
+
+  // Node managers of an island manager, through the master (§7.7).
+  t.deepEqual((await call(m, 'POST', `/api/managers/${dims[1]!.address}/node/127.0.0.1:9`)).json, { Status: 'Success' });
+  t.true((await dims[1]!.client.nodes()).includes('127.0.0.1:9:5555:6666'));
+  t.deepEqual((await call(m, 'DELETE', `/api/managers/${dims[1]!.address}/node/127.0.0.1:9`)).json, { Status: 'Success' });
+  t.deepEqual(await dims[1]!.client.nodes(), [full(nodes[2]!)]);
+  isError(t, await call(m, 'GET', '/api/managers/127.0.0.1:9/node'), 556, 'RestClientException');
 });
 
 test('a restarted island manager serves the sessions its node managers hold', async (t) => {
