@@ -237,3 +237,41 @@ test('a restarted island manager serves the sessions its node managers hold', as
   await again.client.deleteSession('r1');
   t.deepEqual(await a.client.sessions(), []);
 });
+
+const SLEEPER = (oid: string, node: string, island: string) => [
+  { oid, categoryType: 'Application', dropclass: 'dlg.apps.bash_shell_app.BashShellApp', command: 'exec sleep 120', outputs: [`${oid}-out`], node, island },
+  { oid: `${oid}-out`, categoryType: 'Data', dropclass: 'dlg.data.drops.memory.InMemoryDROP', node, island },
+];
+
+test('a master that loses an island manager fails the session and cancels that island\'s nodes itself', async (t) => {
+  const nodes = [await startLinkedNode(t), await startLinkedNode(t)];
+  const dims = [await startComposite(t, 'island', [short(nodes[0]!)]), await startComposite(t, 'island', [short(nodes[1]!)])];
+  const mm = await startComposite(t, 'master', dims.map((x) => x.address), { probeIntervalMs: 200, probeDeadlineMs: 2000 });
+  await waitFor('the master to know its nodes', async () => ((await mm.client.nodes()).length === 2 ? true : undefined));
+  await mm.client.createSession('gone');
+  await mm.client.append('gone', [...SLEEPER('s0', short(nodes[0]!), dims[0]!.address), ...SLEEPER('s1', short(nodes[1]!), dims[1]!.address), {}]);
+  await mm.client.deploy('gone', ['s0', 's1']);
+  await waitFor('both sleepers to run', async () => ((await nodes[0]!.client.sessionStatus('gone')) === SessionState.RUNNING && (await nodes[1]!.client.sessionStatus('gone')) === SessionState.RUNNING ? true : undefined));
+  await dims[0]!.close();
+  t.is(await waitForSession(mm.client, 'gone', { pollIntervalMs: 50 }), SessionState.FAILED);
+  const status = (await mm.client.sessionStatus('gone')) as Record<string, unknown>;
+  t.is(status[`${dims[0]!.address}:5555:6666`], SessionState.FAILED);
+  t.deepEqual(status[`${dims[1]!.address}:5555:6666`], { [full(nodes[1]!)]: SessionState.CANCELLED });
+  t.is(await waitFor('the orphaned node to be cancelled', async () => ((await nodes[0]!.client.sessionStatus('gone')) === SessionState.CANCELLED ? true : undefined)), true);
+  const drops = await mm.client.graphStatus('gone');
+  t.is(drops.s0!.status, DropState.ERROR, 'the lost island\'s drops are ERROR');
+  t.is(drops.s1!.status, DropState.CANCELLED);
+  t.deepEqual((await mm.client.graphSummary('gone') as { lost?: string[] }).lost, [`${dims[0]!.address}:5555:6666`]);
+});
+
+test('a node manager that lost the session (it restarted) makes the session fail', async (t) => {
+  const a = await startLinkedNode(t);
+  const b = await startLinkedNode(t);
+  const dim = await startComposite(t, 'island', [short(a), short(b)]);
+  await dim.client.createSession('amnesia');
+  await dim.client.append('amnesia', [...SLEEPER('s0', short(a), ''), ...SLEEPER('s1', short(b), ''), {}]);
+  await dim.client.deploy('amnesia', ['s0', 's1']);
+  await a.client.deleteSession('amnesia');
+  t.is(await waitForSession(dim.client, 'amnesia', { pollIntervalMs: 50 }), SessionState.FAILED);
+  t.deepEqual(await dim.client.sessionStatus('amnesia'), { [full(a)]: SessionState.FAILED, [full(b)]: SessionState.CANCELLED });
+});

@@ -16,12 +16,13 @@ import { listed } from '../../session/build.ts';
 import { overallStatus } from '../../client/deploy.ts';
 import { ManagerError } from '../../client/client.ts';
 import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../../states.ts';
-import { ISLAND_PORT, NODE_PORT, normalAddress, parseAddress } from '../address.ts';
+import { ISLAND_PORT, NODE_PORT, parseAddress } from '../address.ts';
 import type { DropLogs, DropManager, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
 import { checkSessionId, defaultDlgRoot } from '../node/node-manager.ts';
 import { type Child, forward, isUnreachable, makeChild, replicate } from './children.ts';
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
+import { placeSpecs } from './placement.ts';
 
 export type CompositeRole = 'island' | 'master';
 
@@ -207,6 +208,11 @@ export class CompositeManager implements DropManager {
   async sessionStatus(sessionId: string): Promise<Record<string, unknown>> {
     const s = this.session(sessionId);
     const got = await replicate(this.childrenOf(s), `getting the status of session ${sessionId}`, (c) => c.client.sessionStatus(sessionId), (c, err) => {
+      // A child that answers without the session lost it (it restarted): that part is lost.
+      if (err instanceof ManagerError && err.httpStatus === 404 && err.type === 'NoSessionException') {
+        this.health.markLost(s, [c.address.text], c.address.text);
+        return SessionState.FAILED;
+      }
       if (!isUnreachable(err)) return undefined;
       this.health.suspect(c.address.text);
       const cached = s.childStatus.get(c.address.text);
@@ -303,7 +309,15 @@ export class CompositeManager implements DropManager {
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
     if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
     const { specs, reprodata } = readGraphInput(graph);
-    const { childOf, nodeOf } = this.place(s, specs);
+    const { childOf, nodeOf } = placeSpecs(specs, {
+      attr: this.attr,
+      childPort: this.childPort,
+      children: s.children,
+      childName: ROLES[this.role].child,
+      leafNodes: (c) => this.health.leafNodes(c),
+      existing: s.index,
+      sessionId,
+    });
     s.index.add(specs, childOf, nodeOf);
     if (raw) void this.dumpGraph(s, raw);
     const groups = new Map<string, DropSpec[]>();
@@ -318,69 +332,6 @@ export class CompositeManager implements DropManager {
       if (reprodata !== undefined) part.push(reprodata);
       return c.client.append(sessionId, JSON.stringify(part));
     });
-  }
-
-  /**
-   * The child and node of every spec, or a 400 naming the drops without one or with one this
-   * manager does not have, with the graph's values and the manager's side by side.
-   */
-  private place(s: CompositeSession, specs: readonly DropSpec[]): { childOf: string[]; nodeOf: string[] } {
-    const attr = this.attr;
-    // Values repeat (a few managers for 10^6 drops): each distinct one is parsed once.
-    const caches = new Map<number, Map<unknown, string | null>>();
-    const norm = (v: unknown, port: number): string | null => {
-      let cache = caches.get(port);
-      if (!cache) caches.set(port, (cache = new Map()));
-      let t = cache.get(v);
-      if (t === undefined) {
-        t = typeof v === 'string' && v !== '' ? (normalAddress(v, port) ?? null) : null;
-        cache.set(v, t);
-      }
-      return t;
-    };
-    const childOf: string[] = new Array(specs.length);
-    const nodeOf: string[] = new Array(specs.length);
-    const missing: string[] = [];
-    const foreign = new Map<string, string[]>();
-    const misplaced: string[] = [];
-    const dup: string[] = [];
-    const members = new Set(s.children);
-    const checkExisting = s.index.size > 0;
-    for (let i = 0; i < specs.length; i++) {
-      const spec = specs[i]!;
-      const raw = spec[attr];
-      const child = norm(raw, this.childPort);
-      const node = attr === 'node' ? child : norm(spec.node, NODE_PORT);
-      if (child === null || node === null) {
-        missing.push(`Drop ${spec.oid} doesn't specify a ${child === null ? attr : 'node'} attribute`);
-        continue;
-      }
-      if (!members.has(child)) {
-        const list = foreign.get(String(raw));
-        if (list) list.push(spec.oid);
-        else foreign.set(String(raw), [spec.oid]);
-        continue;
-      }
-      if (attr !== 'node') {
-        const under = this.health.leafNodes(child);
-        if (under && !under.includes(node)) misplaced.push(`drop ${spec.oid}'s node ${String(spec.node)} is not a node of island ${child} (its nodes: ${under.join(', ')})`);
-      }
-      if (checkExisting && s.index.has(spec.oid)) dup.push(spec.oid);
-      childOf[i] = child;
-      nodeOf[i] = node;
-    }
-    if (missing.length) throw invalidGraph(listed(missing), missing);
-    if (foreign.size) {
-      const graphValues = [...new Set(specs.map((x) => String(x[attr])))];
-      const what = [...foreign].map(([v, oids]) => `${v} (drops ${listed(oids)})`).join('; ');
-      throw invalidGraph(
-        `Drops' ${attr} ${what} does not belong to this DM. The graph's ${attr}s: ${graphValues.join(', ')}; this manager's ${ROLES[this.role].child}s: ${s.children.join(', ')}`,
-        { graph: graphValues, manager: s.children },
-      );
-    }
-    if (misplaced.length) throw invalidGraph(listed(misplaced), misplaced);
-    if (dup.length) throw invalidGraph(`${dup.length} drop(s) already exist in session ${s.id}: ${listed(dup)}`);
-    return { childOf, nodeOf };
   }
 
   private async dumpGraph(s: CompositeSession, raw: Buffer): Promise<void> {

@@ -6,7 +6,8 @@
 import { flattenStatus, overallStatus } from '../../client/deploy.ts';
 import { isObject } from '../../drops/spec.ts';
 import { SessionState, isFinalSessionState } from '../../states.ts';
-import { NODE_PORT, normalAddress } from '../address.ts';
+import { NODE_PORT, normalAddress, parseAddress } from '../address.ts';
+import { ManagerClient } from '../../client/client.ts';
 import type { CompositeManager } from './composite-manager.ts';
 import { type ChildState, FailureDetector } from './detector.ts';
 import { GraphIndex } from './graph-index.ts';
@@ -175,5 +176,8 @@ export class Health {
       if (s.lostChildren.has(child)) continue;
       void this.m.children.get(child)?.client.cancel(s.id).catch(() => {});
     }
+    // A lost island manager leaves its node managers running their parts: cancel them directly.
+    if (lostChild !== undefined && this.m.role === 'master')
+      for (const n of this.nodesOf.get(lostChild) ?? []) void new ManagerClient(parseAddress(n, NODE_PORT).url, { token: this.m.token, timeoutMs: 10_000 }).cancel(s.id).catch(() => {});
   }
 }
