@@ -71,6 +71,10 @@ function startCluster(nodes, dlgRoot) {
   let out = '';
   let err = '';
   child.stdout.on('data', (b) => (out += b));
+  // What the managers say (a lost node, a refused request) is shown with the result.
+  child.stderr.on('data', (b) => {
+    for (const line of String(b).split('\n')) if (/lost|error|refused|giving up/i.test(line)) process.stderr.write(`  ${line}\n`);
+  });
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (b) => {
       err += b;

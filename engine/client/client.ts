@@ -50,6 +50,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Sent as `Authorization: Bearer <token>` to managers started with a token. */
   token?: string;
+  /** Told when each request starts and ends (`answered`: the manager sent any HTTP answer). */
+  observer?: { start(method: string, path: string): void; end(method: string, path: string, answered: boolean): void };
 }
 
 export interface AppendOptions {
@@ -63,8 +65,10 @@ export class ManagerClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
   readonly token: string | undefined;
+  private readonly observer: ClientOptions['observer'];
 
   constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.observer = opts.observer;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 600_000;
     this.token = opts.token || undefined;
@@ -87,11 +91,14 @@ export class ManagerClient {
       payload = body.raw;
     }
     let res: Response;
+    this.observer?.start(method, path);
     try {
       res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
+      this.observer?.end(method, path, false);
       throw new ConnectionError(this.baseUrl, err);
     }
+    this.observer?.end(method, path, true);
     if (!res.ok) {
       const text = await res.text().catch(() => '');
       let type = `HTTP${res.status}`;

@@ -35,6 +35,8 @@ export interface SessionLogFile {
 }
 
 export interface DropManager {
+  /** Whether the session exists, when the manager knows without asking anyone. */
+  hasSession?(sessionId: string): boolean;
   createSession(sessionId: string): Promise<void>;
   listSessions(): Promise<SessionListEntry[]>;
   sessionInfo(sessionId: string): Promise<SessionInfo>;

@@ -3,7 +3,7 @@
 // anywhere is a 555 SubManagerException listing each failing host; a single forwarded call
 // passes the child's error through, or is a 556 RestClientException when the child is unreachable.
 
-import { ConnectionError, ManagerClient, ManagerError } from '../../client/client.ts';
+import { type ClientOptions, ConnectionError, ManagerClient, ManagerError } from '../../client/client.ts';
 import { EngineError, SubManagerError, messageOf, restClientError, type SubError } from '../../errors.ts';
 import type { ManagerAddress } from '../address.ts';
 
@@ -12,8 +12,10 @@ export interface Child {
   client: ManagerClient;
 }
 
-export function makeChild(address: ManagerAddress, token: string | undefined): Child {
-  return { address, client: new ManagerClient(address.url, { token }) };
+export type Observer = NonNullable<ClientOptions['observer']>;
+
+export function makeChild(address: ManagerAddress, token: string | undefined, observer?: Observer): Child {
+  return { address, client: new ManagerClient(address.url, { token, observer }) };
 }
 
 /** How a child's failure is reported inside a 555 body. */

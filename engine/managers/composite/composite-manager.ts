@@ -86,7 +86,8 @@ export class CompositeManager implements DropManager {
   addChild(address: string): string {
     const a = parseAddress(address, this.childPort);
     if (!this.children.has(a.text)) {
-      this.children.set(a.text, makeChild(a, this.token));
+      // The failure detector hears of every call: a child busy answering us is not silent.
+      this.children.set(a.text, makeChild(a, this.token, this.health.observer(a.text)));
       this.health.watch(a.text);
     }
     return a.text;
@@ -130,6 +131,10 @@ export class CompositeManager implements DropManager {
       if (withLost || !s.lostChildren.has(a)) out.push(c);
     }
     return out;
+  }
+
+  hasSession(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
   }
 
   session(sessionId: string): CompositeSession {

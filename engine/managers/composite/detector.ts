@@ -3,7 +3,9 @@
 // in a row find its port closed (the process is gone; the second probe follows quickly, to
 // rule out a fluke). Time during which this process itself could not run (a long synchronous
 // graph split) does not count against the children: the detector cannot tell a silent child
-// from its own stall, so it only judges time it observed.
+// from its own stall, so it only judges time it observed. A child still working on a request
+// of ours (a large append or deploy keeps a node busy) is given BUSY_DEADLINE_MS instead; any
+// answer from it counts as a successful probe.
 
 export type ChildState = 'unknown' | 'up' | 'lost';
 
@@ -21,6 +23,8 @@ export interface DetectorOptions {
 interface Watch {
   state: ChildState;
   lastOk: number;
+  /** Our heavy requests (append, deploy) to the child that have not been answered yet. */
+  calls: number;
   refused: number;
   inFlight: boolean;
   lastError: string;
@@ -28,6 +32,7 @@ interface Watch {
 }
 
 const TICK_MS = 250;
+const BUSY_DEADLINE_MS = 60_000;
 
 function refusedConnection(err: unknown): boolean {
   const cause = (err as { cause?: { code?: string; cause?: { code?: string } } }).cause;
@@ -44,7 +49,7 @@ export class FailureDetector {
   constructor(private readonly opts: DetectorOptions) {}
 
   watch(child: string): void {
-    if (!this.watched.has(child)) this.watched.set(child, { state: 'unknown', lastOk: performance.now(), refused: 0, inFlight: false, lastError: '', quick: undefined });
+    if (!this.watched.has(child)) this.watched.set(child, { state: 'unknown', lastOk: performance.now(), calls: 0, refused: 0, inFlight: false, lastError: '', quick: undefined });
     if (this.timer) this.probe(child);
   }
 
@@ -73,6 +78,19 @@ export class FailureDetector {
     clearInterval(this.timer);
     this.timer = undefined;
     for (const w of this.watched.values()) clearTimeout(w.quick);
+  }
+
+  /** One of our requests to the child; `heavy` ones (a graph to parse, drops to build) keep it busy. */
+  callStarted(child: string, heavy: boolean): void {
+    const w = this.watched.get(child);
+    if (w && heavy) w.calls++;
+  }
+
+  callEnded(child: string, heavy: boolean, answered: boolean): void {
+    const w = this.watched.get(child);
+    if (!w) return;
+    if (heavy) w.calls = Math.max(0, w.calls - 1);
+    if (answered) w.lastOk = Math.max(w.lastOk, performance.now());
   }
 
   /** Probe a child now (a call to it just failed). */
@@ -115,7 +133,8 @@ export class FailureDetector {
         const refused = refusedConnection(err);
         w.refused = refused ? w.refused + 1 : 0;
         const now = performance.now();
-        if (w.state !== 'lost' && (w.refused >= 2 || now - w.lastOk >= this.opts.deadlineMs)) {
+        const deadline = w.calls > 0 ? Math.max(this.opts.deadlineMs, BUSY_DEADLINE_MS) : this.opts.deadlineMs;
+        if (w.state !== 'lost' && (w.refused >= 2 || now - w.lastOk >= deadline)) {
           w.state = 'lost';
           const why = w.refused >= 2 ? `its port is closed (${w.lastError})` : `no answer for ${Math.round((now - w.lastOk) / 1000)} s (${w.lastError})`;
           this.opts.onLost(child, why);

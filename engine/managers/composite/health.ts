@@ -91,6 +91,17 @@ export class Health {
   suspect(child: string): void {
     this.detector.suspect(child);
   }
+  /**
+   * Reports this manager's calls to a child to the detector: any answer is a sign of life, and
+   * a child parsing a graph or building its drops (append, deploy) is busy, not silent.
+   */
+  observer(child: string): { start(method: string, path: string): void; end(method: string, path: string, answered: boolean): void } {
+    const heavy = (method: string, path: string) => method === 'POST' && /\/(graph\/append|deploy)$/.test(path);
+    return {
+      start: (method, path) => this.detector.callStarted(child, heavy(method, path)),
+      end: (method, path, answered) => this.detector.callEnded(child, heavy(method, path), answered),
+    };
+  }
   start(): void {
     this.detector.start();
   }

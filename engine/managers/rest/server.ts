@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DropManager } from '../manager.ts';
-import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
+import { EngineError, badRequest, noSession, payloadTooLarge } from '../../errors.ts';
 import { decodedBody, formParams, jsonBody, parseJson, requireContentType } from './body.ts';
 import { dashboard, dropPage, sessionPage } from './html.ts';
 import { DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from './security.ts';
@@ -81,6 +81,13 @@ export function postOnly(reply: FastifyReply, path: string): FastifyReply {
   return sendJson(reply.code(405).header('Allow', 'POST'), { type: 'MethodNotAllowed', args: [`${path} only accepts POST`] });
 }
 
+/** 404 for an unknown session, without asking sub-managers when the manager can tell itself. */
+async function knownSession(m: DropManager, sessionId: string): Promise<void> {
+  if (m.hasSession) {
+    if (!m.hasSession(sessionId)) throw noSession(sessionId);
+  } else await m.sessionStatus(sessionId);
+}
+
 export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts: RestOptions = {}): void {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const id = (req: FastifyRequest) => (req.params as Params).id;
@@ -105,7 +112,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/status', async (req, reply) => sendJson(reply, await m.sessionStatus(id(req))));
 
   app.post('/api/sessions/:id/deploy', async (req, reply) => {
-    await m.sessionStatus(id(req)); // an unknown session is the first thing wrong
+    await knownSession(m, id(req)); // an unknown session is the first thing wrong
     const completed = (formParams(req, limit).get('completed') ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -126,7 +133,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
 
   app.post('/api/sessions/:id/graph/append', async (req, reply) => {
     const sessionId = id(req);
-    await m.sessionStatus(sessionId); // 404 before 415: the session is the first thing wrong
+    await knownSession(m, sessionId); // 404 before 415: the session is the first thing wrong
     requireContentType(req, ['application/json', 'text/plain']);
     const raw = decodedBody(req, limit);
     await m.addGraphSpec(sessionId, parseJson(raw), raw);
