@@ -96,6 +96,43 @@ test('kill -9 of a node manager mid-run fails the session within 10 s everywhere
   const page = await (await fetch(`${c.mm}/`)).text();
   t.true(page.includes(lost) && page.includes('FAILED'));
 
+  // A node manager that stops answering (SIGSTOP) is lost too, after the probe deadline (6 s).
+  const dim1 = new ManagerClient(c.dims[1]!.url);
+  const hungPg: unknown[] = [];
+  for (const k of [2, 3]) {
+    const here = { node: host(c.nms[k]!.url) };
+    hungPg.push(
+      { oid: `nap${k}`, categoryType: 'Application', dropclass: 'dlg.apps.bash_shell_app.BashShellApp', command: 'echo $$ > sleeper.pid; exec sleep 300', outputs: [`napped${k}`], ...here },
+      { oid: `napped${k}`, categoryType: 'Data', dropclass: 'dlg.data.drops.memory.InMemoryDROP', producers: [`nap${k}`], consumers: [`wake${k}`], ...here },
+      { oid: `wake${k}`, categoryType: 'Application', dropclass: 'dlg.apps.simple.CopyApp', inputs: [`napped${k}`], node: host(c.nms[5 - k]!.url) },
+    );
+  }
+  await dim1.createSession('hung');
+  await dim1.append('hung', [...hungPg, {}]);
+  await dim1.deploy('hung', ['nap2', 'nap3']);
+  const napFile = (k: number) => join(c.nms[k]!.root, 'workspace/hung/sleeper.pid');
+  await waitFor('both nappers to run', () => [2, 3].every((k) => existsSync(napFile(k)) && readFileSync(napFile(k), 'utf8').trim() !== '') || undefined, 60_000);
+  const napper2 = Number(readFileSync(napFile(2), 'utf8'));
+  const t1 = performance.now();
+  process.kill(c.nms[3]!.pid, 'SIGSTOP');
+  try {
+    const hungAt = await (async () => {
+      await waitFor('FAILED', async () => {
+        const st = await dim1.sessionStatus('hung').catch(() => undefined);
+        return st !== undefined && overallStatus(flattenStatus(st)) === SessionState.FAILED ? true : undefined;
+      }, 30_000, 100);
+      return (performance.now() - t1) / 1000;
+    })();
+    t.log(`a stopped node manager: FAILED after ${hungAt.toFixed(1)} s`);
+    t.true(hungAt < 10, `stopped node: ${hungAt} s`);
+    await waitFor('the other napper to be killed', () => !alive(napper2) || undefined, 15_000);
+  } finally {
+    process.kill(c.nms[3]!.pid, 'SIGCONT');
+  }
+  // Back again, its part is cancelled too.
+  const nm3 = new ManagerClient(c.nms[3]!.url);
+  await waitFor('the part of the node that came back to be cancelled', async () => ((await nm3.sessionStatus('hung').catch(() => undefined)) === SessionState.CANCELLED ? true : undefined), 30_000);
+
   // The cluster stops on SIGTERM and leaves no process behind.
   const pids = c.pids().filter((p) => p !== c.nms[1]!.pid);
   t.true(pids.every(alive), 'all other managers still run');

@@ -6,16 +6,20 @@
 import { type ClientOptions, ConnectionError, ManagerClient, ManagerError } from '../../client/client.ts';
 import { EngineError, SubManagerError, messageOf, restClientError, type SubError } from '../../errors.ts';
 import type { ManagerAddress } from '../address.ts';
+import { ChildLost } from './detector.ts';
 
 export interface Child {
   address: ManagerAddress;
+  /** For anything: graph uploads and deploys of 10^6 drops take minutes. */
   client: ManagerClient;
+  /** For status and progress queries and cancels, which must not wait on a child that hangs. */
+  quick: ManagerClient;
 }
 
 export type Observer = NonNullable<ClientOptions['observer']>;
 
-export function makeChild(address: ManagerAddress, token: string | undefined, observer?: Observer): Child {
-  return { address, client: new ManagerClient(address.url, { token, observer }) };
+export function makeChild(address: ManagerAddress, token: string | undefined, observer?: Observer, quickMs = 10_000): Child {
+  return { address, client: new ManagerClient(address.url, { token, observer }), quick: new ManagerClient(address.url, { token, observer, timeoutMs: quickMs }) };
 }
 
 /** How a child's failure is reported inside a 555 body. */
@@ -27,7 +31,7 @@ export function subError(err: unknown): SubError {
 }
 
 export function isUnreachable(err: unknown): boolean {
-  return err instanceof ConnectionError;
+  return err instanceof ConnectionError || err instanceof ChildLost;
 }
 
 /**

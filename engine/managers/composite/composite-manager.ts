@@ -56,6 +56,7 @@ export class CompositeManager implements DropManager {
   readonly dlgRoot: string;
   readonly health: Health;
   private readonly childPort: number;
+  private readonly probeDeadlineMs: number;
   /** Bearer token sent to the children (and to the daemons a master talks to). */
   readonly token: string | undefined;
   readonly children = new Map<string, Child>();
@@ -68,10 +69,11 @@ export class CompositeManager implements DropManager {
     this.attr = ROLES[opts.role].attr;
     this.childPort = ROLES[opts.role].childPort;
     this.token = opts.token;
+    this.probeDeadlineMs = opts.probeDeadlineMs ?? 6000;
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.health = new Health(this, {
       intervalMs: opts.probeIntervalMs ?? 2000,
-      deadlineMs: opts.probeDeadlineMs ?? 6000,
+      deadlineMs: this.probeDeadlineMs,
       log: opts.log ?? ((m) => process.stderr.write(`dlg-engine: ${m}\n`)),
     });
     for (const c of opts.children) this.addChild(c);
@@ -87,7 +89,7 @@ export class CompositeManager implements DropManager {
     const a = parseAddress(address, this.childPort);
     if (!this.children.has(a.text)) {
       // The failure detector hears of every call: a child busy answering us is not silent.
-      this.children.set(a.text, makeChild(a, this.token, this.health.observer(a.text)));
+      this.children.set(a.text, makeChild(a, this.token, this.health.observer(a.text), this.probeDeadlineMs));
       this.health.watch(a.text);
     }
     return a.text;
@@ -127,7 +129,7 @@ export class CompositeManager implements DropManager {
   private childrenOf(s: CompositeSession, withLost = false): Child[] {
     const out: Child[] = [];
     for (const a of s.children) {
-      const c = this.children.get(a) ?? makeChild(parseAddress(a, this.childPort), this.token);
+      const c = this.children.get(a) ?? makeChild(parseAddress(a, this.childPort), this.token, undefined, this.probeDeadlineMs);
       if (withLost || !s.lostChildren.has(a)) out.push(c);
     }
     return out;
@@ -167,7 +169,7 @@ export class CompositeManager implements DropManager {
 
   async listSessions(): Promise<SessionListEntry[]> {
     const kids = [...this.children.values()].filter((c) => this.health.state(c.address.text) !== 'lost');
-    const answers = await replicate<SessionListEntry[] | null>(kids, 'listing sessions', (c) => c.client.sessions(), (_c, err) => (isUnreachable(err) ? null : undefined));
+    const answers = await replicate<SessionListEntry[] | null>(kids, 'listing sessions', (c) => this.health.raceLoss(c.address.text, c.quick.sessions()), (_c, err) => (isUnreachable(err) ? null : undefined));
     const byChild = new Map<string, Map<string, SessionListEntry>>();
     for (const [child, list] of answers) if (list) byChild.set(child, new Map(list.map((e) => [e.sessionId, e])));
     return [...this.sessions.values()].map((s) => {
@@ -212,7 +214,7 @@ export class CompositeManager implements DropManager {
   /** {child: status}, nested for a master; a lost child's part is FAILED (or what it ended with). */
   async sessionStatus(sessionId: string): Promise<Record<string, unknown>> {
     const s = this.session(sessionId);
-    const got = await replicate(this.childrenOf(s), `getting the status of session ${sessionId}`, (c) => c.client.sessionStatus(sessionId), (c, err) => {
+    const got = await replicate(this.childrenOf(s), `getting the status of session ${sessionId}`, (c) => this.health.raceLoss(c.address.text, c.quick.sessionStatus(sessionId)), (c, err) => {
       // A child that answers without the session lost it (it restarted): that part is lost.
       if (err instanceof ManagerError && err.httpStatus === 404 && err.type === 'NoSessionException') {
         this.health.markLost(s, [c.address.text], c.address.text);
@@ -255,7 +257,7 @@ export class CompositeManager implements DropManager {
 
   async cancelSession(sessionId: string): Promise<void> {
     const s = this.session(sessionId);
-    await replicate(this.childrenOf(s), `cancelling session ${sessionId}`, (c) => c.client.cancel(sessionId));
+    await replicate(this.childrenOf(s), `cancelling session ${sessionId}`, (c) => c.quick.cancel(sessionId));
   }
 
   async graph(sessionId: string): Promise<Record<string, DropSpec>> {
@@ -285,7 +287,7 @@ export class CompositeManager implements DropManager {
 
   async graphSummary(sessionId: string): Promise<CompositeSummary> {
     const s = this.session(sessionId);
-    const parts = await replicate(this.childrenOf(s), `getting the progress of session ${sessionId}`, (c) => c.client.graphSummary(sessionId));
+    const parts = await replicate(this.childrenOf(s), `getting the progress of session ${sessionId}`, (c) => this.health.raceLoss(c.address.text, c.quick.graphSummary(sessionId)));
     const counts = new Array<number>(DROP_STATE_COUNT).fill(0);
     const statuses: number[] = [];
     const lost = new Set(s.lostNodes);

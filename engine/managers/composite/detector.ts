@@ -9,6 +9,9 @@
 
 export type ChildState = 'unknown' | 'up' | 'lost';
 
+/** What a call raced with raceLoss ends with when its child is declared lost. */
+export class ChildLost extends Error {}
+
 export interface DetectorOptions {
   intervalMs: number;
   deadlineMs: number;
@@ -25,6 +28,8 @@ interface Watch {
   lastOk: number;
   /** Our heavy requests (append, deploy) to the child that have not been answered yet. */
   calls: number;
+  /** Rejecters of the promises given by whenLost. */
+  losers: ((err: Error) => void)[];
   refused: number;
   inFlight: boolean;
   lastError: string;
@@ -49,7 +54,7 @@ export class FailureDetector {
   constructor(private readonly opts: DetectorOptions) {}
 
   watch(child: string): void {
-    if (!this.watched.has(child)) this.watched.set(child, { state: 'unknown', lastOk: performance.now(), calls: 0, refused: 0, inFlight: false, lastError: '', quick: undefined });
+    if (!this.watched.has(child)) this.watched.set(child, { state: 'unknown', lastOk: performance.now(), calls: 0, losers: [], refused: 0, inFlight: false, lastError: '', quick: undefined });
     if (this.timer) this.probe(child);
   }
 
@@ -78,6 +83,24 @@ export class FailureDetector {
     clearInterval(this.timer);
     this.timer = undefined;
     for (const w of this.watched.values()) clearTimeout(w.quick);
+  }
+
+  /** `call`, or a rejection as soon as the child is declared lost, whichever comes first. */
+  raceLoss<T>(child: string, call: Promise<T>): Promise<T> {
+    const w = this.watched.get(child);
+    if (!w) return call;
+    return new Promise<T>((resolve, reject) => {
+      const lost = (err: Error) => reject(err);
+      w.losers.push(lost);
+      const done = () => {
+        const i = w.losers.indexOf(lost);
+        if (i >= 0) w.losers.splice(i, 1);
+      };
+      call.then(
+        (v) => (done(), resolve(v)),
+        (e: unknown) => (done(), reject(e)),
+      );
+    });
   }
 
   /** One of our requests to the child; `heavy` ones (a graph to parse, drops to build) keep it busy. */
@@ -114,7 +137,9 @@ export class FailureDetector {
     const w = this.watched.get(child);
     if (!w || w.inFlight) return;
     w.inFlight = true;
-    this.opts.probe(child, this.opts.deadlineMs).then(
+    // Shorter than the deadline, so that a hung child fails a few probes before it is lost.
+    const timeout = Math.max(1000, Math.min(this.opts.deadlineMs / 2, this.opts.intervalMs));
+    this.opts.probe(child, timeout).then(
       (answer) => {
         w.inFlight = false;
         if (this.watched.get(child) !== w) return;
@@ -138,6 +163,7 @@ export class FailureDetector {
           w.state = 'lost';
           const why = w.refused >= 2 ? `its port is closed (${w.lastError})` : `no answer for ${Math.round((now - w.lastOk) / 1000)} s (${w.lastError})`;
           this.opts.onLost(child, why);
+          for (const f of w.losers.splice(0)) f(new ChildLost(`${child} is lost: ${why}`));
           return;
         }
         // A closed port is checked again soon rather than at the next interval.

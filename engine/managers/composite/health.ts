@@ -91,6 +91,10 @@ export class Health {
   suspect(child: string): void {
     this.detector.suspect(child);
   }
+  /** A quick query to a child, given up as soon as the child is declared lost. */
+  raceLoss<T>(child: string, call: Promise<T>): Promise<T> {
+    return this.detector.raceLoss(child, call);
+  }
   /**
    * Reports this manager's calls to a child to the detector: any answer is a sign of life, and
    * a child parsing a graph or building its drops (append, deploy) is busy, not silent.
@@ -135,7 +139,7 @@ export class Health {
     if (!cameBack) return;
     this.adopt(child, ids);
     for (const s of this.m.sessions.values())
-      if (s.lostChildren.has(child)) void this.m.children.get(child)?.client.cancel(s.id).catch(() => {});
+      if (s.lostChildren.has(child)) void this.m.children.get(child)?.quick.cancel(s.id).catch(() => {});
   }
 
   /** After a restart: the child's sessions are served again. */
@@ -185,7 +189,7 @@ export class Health {
     this.opts.log(`session ${s.id}: lost ${fresh.join(', ')}; cancelling its other parts`);
     for (const child of s.children) {
       if (s.lostChildren.has(child)) continue;
-      void this.m.children.get(child)?.client.cancel(s.id).catch(() => {});
+      void this.m.children.get(child)?.quick.cancel(s.id).catch(() => {});
     }
     // A lost island manager leaves its node managers running their parts: cancel them directly.
     if (lostChild !== undefined && this.m.role === 'master')
