@@ -33,6 +33,11 @@ export const invalidRelationship = (rel: unknown, reason: string) =>
 export const noDrop = (sessionId: string, oid: string) =>
   new EngineError('NoDropException', 404, [oid, `Drop '${oid}' does not exist in session '${sessionId}'`]);
 
+export const forbiddenPath = (oid: string, path: string) =>
+  new EngineError('Forbidden', 403, [`Drop ${oid}: ${path} is outside the session directory and the --data-dir directories`]);
+
+export const noData = (oid: string, why: string) => new EngineError('NoData', 404, [`Drop ${oid} ${why}`]);
+
 export const badRequest = (message: string) => new EngineError('BadRequest', 400, [message]);
 
 export const invalidSessionId = (sessionId: string, why: string) =>

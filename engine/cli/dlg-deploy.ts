@@ -27,6 +27,7 @@ interface Options {
   compress?: boolean;
   progress: boolean;
   token?: string;
+  dataDir: string[];
 }
 
 function positive(name: string) {
@@ -150,6 +151,7 @@ async function deployEmbedded(pg: unknown[], opts: Options): Promise<number> {
       dlgRoot: opts.dlgRoot,
       maxWorkers: opts.maxWorkers,
       sessionId: opts.sessionId,
+      dataDirs: opts.dataDir,
       onProgress: (s) => bar.update(s),
       progressIntervalMs: 200,
       onStarted: (c) => (cancel = c),
@@ -176,6 +178,7 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --params <file-or-name=value>', 'parameters for a logical graph input (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--dlg-root <dir>', 'embedded engine: DALiuGE root; sessions go to <dir>/workspace (default ~/dlg)')
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
+    .option('--data-dir <dir>', 'embedded engine: a directory outside the session directory that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')

@@ -32,11 +32,12 @@ interface NmOptions extends SecurityCliOptions {
   dlgRoot: string;
   maxWorkers: number;
   maxRequestSize: number;
+  dataDir: string[];
 }
 
 async function runNodeManager(opts: NmOptions): Promise<number> {
   const security = securityFromCli(opts, opts.host);
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token) });
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token), dataDirs: opts.dataDir });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -76,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
     .option('-P, --port <port>', 'port to listen on', integer('--port', 0, 65535), 8000)
     .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
-    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256);
+    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
+    .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[]);
   addSecurityOptions(nm)
     .exitOverride()
     .action((opts: NmOptions) => {

@@ -36,6 +36,8 @@ export interface DropHost {
   readonly sessionId: string;
   readonly sessionDir: string;
   readonly dlgRoot: string;
+  /** Directories outside the session directory that FileDROPs may name (--data-dir). */
+  readonly dataDirs: readonly string[];
   /** True when event listeners exist; drops skip building events otherwise. */
   readonly listening: boolean;
   emit(event: DropEvent): void;

@@ -6,12 +6,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DataDrop } from './data.ts';
 import type { DropHost } from './drop.ts';
 import { type DropSpec, boolParam, isObject } from './spec.ts';
 import { DropFailure } from '../errors.ts';
 import type { AppDrop } from './app.ts';
+import { PathRefused, allowedPath, allowedRealPath, isInside } from './confine.ts';
 
 const HOST = hostname();
 
@@ -23,9 +24,22 @@ export class FileDrop extends DataDrop {
     super(host, spec, { persist: true, expireAfterUse: false });
   }
 
-  /** The file's absolute path; resolved once, on first use. Throws DropFailure on a bad filepath. */
+  /**
+   * The file's absolute path; resolved once, on first use. Throws DropFailure on a bad
+   * filepath, PathRefused on one outside the session directory and the data directories.
+   */
   override get path(): string {
-    return (this.resolved ??= resolveFilePath(this));
+    if (this.resolved !== undefined) return this.resolved;
+    const p = resolveFilePath(this);
+    if (!allowedPath(p, this.host.sessionDir, this.host.dataDirs)) throw new PathRefused(p);
+    return (this.resolved = p);
+  }
+
+  /** The path, refused if a symlink on the way leads outside the allowed directories. */
+  private confinedPath(): string {
+    const p = this.path;
+    if (!allowedRealPath(p, this.host.sessionDir, this.host.dataDirs)) throw new PathRefused(`${p} (through a symbolic link)`);
+    return p;
   }
 
   get dataURL(): string {
@@ -48,6 +62,7 @@ export class FileDrop extends DataDrop {
     if (part === null) {
       const final = this.path;
       mkdirSync(dirname(final), { recursive: true });
+      this.confinedPath();
       const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.${Date.now().toString(36)}.partial`);
       part = this.partial = { fd: openSync(tmp, 'w'), path: tmp };
     }
@@ -64,7 +79,7 @@ export class FileDrop extends DataDrop {
     } else if (!existsSync(final)) {
       // A producer that never wrote still yields a (empty) file, as in the reference.
       mkdirSync(dirname(final), { recursive: true });
-      closeSync(openSync(final, 'a'));
+      closeSync(openSync(this.confinedPath(), 'a'));
     }
     this.size = statSync(final).size;
   }
@@ -91,13 +106,17 @@ export class FileDrop extends DataDrop {
   }
 
   read(): Promise<Buffer> {
-    return readFile(this.path);
+    try {
+      return readFile(this.confinedPath());
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
-}
 
-function isInside(dir: string, p: string): boolean {
-  const rel = relative(dir, p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  /** The path to serve over HTTP, or an error: confined, symlinks included. */
+  servablePath(): string {
+    return this.confinedPath();
+  }
 }
 
 /** `<first '_' part of uid>_<humanKey>` with ':' and '/' made safe, as the reference names files. */

@@ -2,7 +2,7 @@
 // the drops at deploy, triggers the roots, counts leaves to know when it has finished, and
 // keeps the per-status counts that progress reporting needs without walking 10^6 drops.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDrop } from '../drops/app.ts';
 import { DataDrop, EndDrop } from '../drops/data.ts';
@@ -10,7 +10,8 @@ import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord
 import { FileDrop } from '../drops/file.ts';
 import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
-import { invalidGraph, invalidSessionState, noDrop } from '../errors.ts';
+import { forbiddenPath, invalidGraph, invalidSessionState, messageOf, noData, noDrop } from '../errors.ts';
+import { PathRefused } from '../drops/confine.ts';
 import { DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -25,6 +26,8 @@ export interface SessionOptions {
   /** Names the log file dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
+  /** Directories outside the session directory that FileDROPs may name (absolute, normalised). */
+  dataDirs?: readonly string[];
 }
 
 export interface DropStatus {
@@ -43,6 +46,7 @@ export class Session implements DropHost {
   readonly sessionId: string;
   readonly dlgRoot: string;
   readonly sessionDir: string;
+  readonly dataDirs: readonly string[];
   status: number = SessionState.PRISTINE;
   reprodata: Record<string, unknown> | undefined;
   listening = false;
@@ -72,6 +76,7 @@ export class Session implements DropHost {
     this.scheduler = opts.scheduler;
     this.remote = opts.remote ?? NO_REMOTE;
     this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
+    this.dataDirs = opts.dataDirs ?? [];
     mkdirSync(this.sessionDir, { recursive: true });
     this.logFile = new SessionLog(this.sessionDir, opts.hostLabel ?? '127.0.0.1', opts.sessionId);
     this.logFile.write('INFO', `session ${this.sessionId} created in ${this.sessionDir}`);
@@ -97,7 +102,7 @@ export class Session implements DropHost {
     if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
     const { specs, reprodata } = readGraphInput(input);
-    admitSpecs(specs, this.specs, this.index, this.classes);
+    admitSpecs(specs, this.specs, this.index, this.classes, this);
     for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
@@ -400,6 +405,23 @@ export class Session implements DropHost {
     } catch {
       return '';
     }
+  }
+
+  /** The file behind a FileDROP, to serve over HTTP: confined (symlinks resolved) and existing. */
+  dropFile(oid: string): string {
+    const i = this.index.get(oid);
+    if (i === undefined) throw noDrop(this.sessionId, oid);
+    const d = this.drops[i];
+    if (!(d instanceof FileDrop)) throw noData(oid, 'has no file');
+    let p: string;
+    try {
+      p = d.servablePath();
+    } catch (err) {
+      if (err instanceof PathRefused) throw forbiddenPath(oid, err.path);
+      throw noData(oid, `has no usable file: ${messageOf(err)}`);
+    }
+    if (!existsSync(p)) throw noData(oid, `has no file yet (${p})`);
+    return p;
   }
 
   /** True once every drop has settled, i.e. the session is over. */

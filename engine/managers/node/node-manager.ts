@@ -9,6 +9,7 @@ import { Scheduler } from '../../session/scheduler.ts';
 import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
+import { normaliseDataDirs } from '../../drops/confine.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -18,6 +19,8 @@ export interface NodeManagerOptions {
   /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
+  /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
+  dataDirs?: readonly string[];
 }
 
 export function defaultDlgRoot(): string {
@@ -38,12 +41,14 @@ export class NodeManager implements DropManager, NodeOperations {
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
+  readonly dataDirs: readonly string[];
 
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
+    this.dataDirs = normaliseDataDirs(opts.dataDirs);
   }
 
   session(sessionId: string): Session {
@@ -56,7 +61,7 @@ export class NodeManager implements DropManager, NodeOperations {
   openSession(sessionId: string): Session {
     checkSessionId(sessionId);
     if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
-    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote });
+    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs });
     this.sessions.set(sessionId, s);
     return s;
   }
@@ -138,6 +143,10 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return { filepath: this.session(sessionId).dropFilepath(oid) };
+  }
+
+  async dropFile(sessionId: string, oid: string): Promise<string> {
+    return this.session(sessionId).dropFile(oid);
   }
 
   async linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
