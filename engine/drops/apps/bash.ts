@@ -38,23 +38,23 @@ export class BashShellApp extends AppDrop {
 
   protected async run(): Promise<void> {
     const cmd = await buildCommand(this);
-    this.command = cmd;
-    this.log('INFO', `running: ${cmd}`, 'run');
-    const code = await this.spawnCommand(cmd);
+    this.command = cmd.command;
+    this.log('INFO', `running: ${cmd.display}`, 'run');
+    const code = await this.spawnCommand(cmd.command, cmd.env);
     if (code !== 0) {
       const tail = this.stderr.trim().split('\n').slice(-5).join('\n');
       throw new DropFailure(`command exited with ${code}${tail ? `: ${tail}` : ''}`);
     }
   }
 
-  private spawnCommand(cmd: string): Promise<number | string> {
+  private spawnCommand(cmd: string, values: Record<string, string>): Promise<number | string> {
     const { sessionId, sessionDir, dlgRoot } = this.host;
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/bash', ['-c', cmd], {
         cwd: sessionDir,
         detached: true, // own process group, so cancel can kill everything the command started
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, DLG_UID: this.uid, DLG_SESSION_ID: sessionId, DLG_ROOT: dlgRoot },
+        env: { ...process.env, ...values, DLG_UID: this.uid, DLG_SESSION_ID: sessionId, DLG_ROOT: dlgRoot },
       });
       this.child = child;
       const out = new Tail();
