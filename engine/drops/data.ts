@@ -79,7 +79,16 @@ export abstract class DataDrop extends Drop {
       throw new DropFailure(`drop ${this.oid} cannot be written in state ${s}`);
     const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (s === DropState.INITIALIZED) this.setStatus(DropState.WRITING);
-    this.writeBytes(chunk);
+    try {
+      this.writeBytes(chunk);
+    } catch (err) {
+      // A write that did not complete (a full disk) leaves nothing usable: the drop fails at
+      // once, its partial data is removed, its consumers learn of the error.
+      const why = err instanceof Error ? err.message : String(err);
+      this.log('ERROR', why, 'write');
+      this.setError();
+      throw err instanceof DropFailure ? err : new DropFailure(`cannot write drop ${this.oid}: ${why}`);
+    }
     this.size += chunk.length;
     for (const c of this.streamingConsumers) c.dataWritten(this, chunk);
     const expected = numberParam(this.spec, 'expectedSize', -1);

@@ -16,6 +16,22 @@ import { PathRefused, allowedPath, allowedRealPath, isInside } from './confine.t
 
 const HOST = hostname();
 
+/**
+ * The file system calls that write data, in one object so a test can make them fail or
+ * write short, as a full disk does.
+ */
+export const fileIo = { writeSync, closeSync };
+
+/** Write all of `chunk` or throw: write(2) may write less than asked (a disk filling up). */
+function writeFully(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) {
+    const n = fileIo.writeSync(fd, chunk, off, chunk.length - off);
+    if (!(n > 0)) throw new Error(`the file system accepted ${off} of ${chunk.length} bytes and then none (full?)`);
+    off += n;
+  }
+}
+
 export class FileDrop extends DataDrop {
   private resolved: string | undefined;
   private partial: { fd: number; path: string } | null = null;
@@ -66,16 +82,26 @@ export class FileDrop extends DataDrop {
       const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.${Date.now().toString(36)}.partial`);
       part = this.partial = { fd: openSync(tmp, 'w'), path: tmp };
     }
-    writeSync(part.fd, chunk);
+    try {
+      writeFully(part.fd, chunk);
+    } catch (err) {
+      throw new DropFailure(`cannot write ${describeFile(this)}: ${(err as Error).message}`);
+    }
   }
 
   protected override finalizeWrite(): void {
     const final = this.path;
     const part = this.partial;
     if (part) {
-      this.partial = null;
-      closeSync(part.fd);
+      // Close (where a deferred write error shows) and rename; on failure discard() still
+      // knows the temporary file and removes it.
+      if (part.fd >= 0) {
+        const fd = part.fd;
+        part.fd = -1;
+        fileIo.closeSync(fd);
+      }
       renameSync(part.path, final);
+      this.partial = null;
     } else if (!existsSync(final)) {
       // A producer that never wrote still yields a (empty) file, as in the reference.
       mkdirSync(dirname(final), { recursive: true });
@@ -89,7 +115,7 @@ export class FileDrop extends DataDrop {
     if (part) {
       this.partial = null;
       try {
-        closeSync(part.fd);
+        if (part.fd >= 0) closeSync(part.fd);
       } catch {
         /* already closed */
       }
@@ -123,6 +149,10 @@ export class FileDrop extends DataDrop {
 export function defaultFileName(uid: string, humanKey: string): string {
   const first = uid.split('_', 1)[0];
   return `${first}_${humanKey}`.replace(/[:/]/g, '_');
+}
+
+function describeFile(drop: FileDrop): string {
+  return `${drop.path} (drop ${drop.oid})`;
 }
 
 function resolveFilePath(drop: FileDrop): string {
