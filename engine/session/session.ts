@@ -17,6 +17,7 @@ import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
 import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
+import { refuseCycles } from './cycles.ts';
 import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
 
 export interface SessionOptions {
@@ -103,6 +104,14 @@ export class Session implements DropHost {
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
     const { specs, reprodata } = readGraphInput(input);
     admitSpecs(specs, this.specs, this.index, this.classes, this);
+    try {
+      // The whole session graph: a cycle may close through drops appended earlier.
+      refuseCycles(this.specs.length === 0 ? specs : this.specs.concat(specs), this.index);
+    } catch (err) {
+      for (const spec of specs) this.index.delete(spec.oid);
+      this.classes.length = this.specs.length;
+      throw err;
+    }
     for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
@@ -194,6 +203,7 @@ export class Session implements DropHost {
 
   /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */
   private build(): [Drop, string][] {
+    refuseCycles(this.specs, this.index); // graph/link may have closed one since the append
     const built = buildDrops(this, this.specs, this.classes, this.index);
     this.drops = built.drops;
     this.leaves = built.leaves;
