@@ -66,6 +66,8 @@ export const F_EXTERNAL = 32;
 export const F_TRIGGERED = 64;
 export const F_DECIDED = 128;
 export const F_PROXY = 256;
+/** A write did not complete: the data is gone and the drop can only end in ERROR. */
+export const F_WRITE_FAILED = 512;
 
 export abstract class Drop {
   status: number = DropState.INITIALIZED;
