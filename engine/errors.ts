@@ -19,8 +19,8 @@ export class EngineError extends Error {
 export const noSession = (sessionId: string) =>
   new EngineError('NoSessionException', 404, [sessionId, `Session '${sessionId}' does not exist`]);
 
-export const sessionExists = (sessionId: string) =>
-  new EngineError('SessionAlreadyExistsException', 409, [sessionId, `Session '${sessionId}' already exists`]);
+export const sessionExists = (sessionId: string, why = 'it already exists') =>
+  new EngineError('SessionAlreadyExistsException', 409, [sessionId, `Session '${sessionId}' cannot be created: ${why}`]);
 
 export const invalidSessionState = (message: string) => new EngineError('InvalidSessionState', 400, [message]);
 

@@ -188,6 +188,10 @@ export class ManagerClient {
   node(): Promise<{ sessions: SessionListEntry[] }> {
     return this.json('GET', '/api');
   }
+  /** Session directories on disk without a live session (earlier runs); NM and DIM. */
+  pastSessions(): Promise<{ sessionId: string }[]> {
+    return this.json('GET', '/api/past_sessions');
+  }
   async link(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
     await this.json('POST', `${this.s(sessionId)}/graph/link`, { form: { lhOID, rhOID, linkType: String(linkType) } });
   }

@@ -1,6 +1,8 @@
 // The node manager: the sessions of one node, their directories under <dlgRoot>/workspace,
 // and the scheduler that bounds how many apps run at once on this node.
 
+import { type Dirent, readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DropManager, DropLogs, NodeOperations, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
@@ -35,6 +37,14 @@ export function checkSessionId(id: unknown): string {
   return id;
 }
 
+function nonEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false; // absent (or not a directory: creating the session will say so)
+  }
+}
+
 export class NodeManager implements DropManager, NodeOperations {
   readonly dlgRoot: string;
   readonly scheduler: Scheduler;
@@ -61,6 +71,11 @@ export class NodeManager implements DropManager, NodeOperations {
   openSession(sessionId: string): Session {
     checkSessionId(sessionId);
     if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
+    // A directory left by an earlier run (a crash, a restart) holds its files: reusing it
+    // would mix them with this session's. An empty one is harmless.
+    const dir = join(this.dlgRoot, 'workspace', sessionId);
+    if (nonEmptyDir(dir))
+      throw sessionExists(sessionId, `the session directory ${dir} already exists and is not empty (left by an earlier run?); choose another session id or remove it`);
     const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs });
     this.sessions.set(sessionId, s);
     return s;
@@ -68,6 +83,24 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async createSession(sessionId: string): Promise<void> {
     this.openSession(sessionId);
+  }
+
+  /**
+   * Session directories on disk that no live session owns: sessions of earlier runs (before
+   * a restart or a crash) and ones deleted since (reference §7.6 `past_sessions`).
+   */
+  async pastSessions(): Promise<{ sessionId: string }[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.dlgRoot, 'workspace'), { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => e.isDirectory() && !this.sessions.has(e.name))
+      .map((e) => e.name)
+      .sort()
+      .map((sessionId) => ({ sessionId }));
   }
 
   async listSessions(): Promise<SessionListEntry[]> {
