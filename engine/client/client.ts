@@ -24,11 +24,25 @@ export class ConnectionError extends Error {
   constructor(
     readonly url: string,
     cause: unknown,
+    message?: string,
   ) {
     const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(`cannot reach the manager at ${url}: ${why}`);
+    super(message ?? `cannot reach the manager at ${url}: ${why}`);
     this.name = 'ConnectionError';
   }
+}
+
+/** The manager took the request but did not answer within the client's timeout. */
+export class RequestTimeout extends ConnectionError {
+  constructor(url: string, readonly request: string, readonly seconds: number) {
+    super(url, undefined, `no answer from the manager at ${url} within ${seconds} s to ${request} (a longer --timeout gives it more time)`);
+    this.name = 'RequestTimeout';
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function describeArgs(args: unknown[]): string {
@@ -36,7 +50,7 @@ function describeArgs(args: unknown[]): string {
 }
 
 export interface ClientOptions {
-  /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
+  /** Per-request timeout, answer included; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
   timeoutMs?: number;
   /** Sent as `Authorization: Bearer <token>` on every request (servers started with --token). */
   token?: string;
@@ -60,7 +74,8 @@ export class ManagerClient {
     this.token = opts.token || undefined;
   }
 
-  private async request(method: string, path: string, body?: Body): Promise<Response> {
+  /** The answer's status and whole body; every failure to get them is a ConnectionError. */
+  private async request(method: string, path: string, body?: Body): Promise<{ res: Response; text: string }> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
@@ -77,13 +92,15 @@ export class ManagerClient {
       payload = body.raw;
     }
     let res: Response;
+    let text: string;
     try {
       res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
     } catch (err) {
+      if (isTimeout(err)) throw new RequestTimeout(this.baseUrl, `${method} ${path}`, this.timeoutMs / 1000);
       throw new ConnectionError(this.baseUrl, err);
     }
     if (!res.ok) {
-      const text = await res.text().catch(() => '');
       let type = `HTTP${res.status}`;
       let args: unknown[] = [text.slice(0, 500) || res.statusText];
       try {
@@ -96,12 +113,11 @@ export class ManagerClient {
       }
       throw new ManagerError(url, res.status, type, args);
     }
-    return res;
+    return { res, text };
   }
 
   private async json<T>(method: string, path: string, body?: Body): Promise<T> {
-    const res = await this.request(method, path, body);
-    const text = await res.text();
+    const { text } = await this.request(method, path, body);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -166,7 +182,7 @@ export class ManagerClient {
     return this.json('GET', `${this.s(sessionId)}/repro/status`);
   }
   async sessionLog(sessionId: string): Promise<string> {
-    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text();
+    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text;
   }
   sessionDir(sessionId: string): Promise<{ dir: string }> {
     return this.json('GET', `${this.s(sessionId)}/dir`);

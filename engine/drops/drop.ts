@@ -38,6 +38,8 @@ export interface DropHost {
   readonly dlgRoot: string;
   /** Directories outside the session directory that FileDROPs may name (--data-dir). */
   readonly dataDirs: readonly string[];
+  /** Default seconds an external command may run (--app-timeout), or undefined for no limit. */
+  readonly appTimeout?: number;
   /** True when event listeners exist; drops skip building events otherwise. */
   readonly listening: boolean;
   emit(event: DropEvent): void;

@@ -10,7 +10,7 @@ import { PathRefused } from './confine.ts';
 import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
 import { BranchApp, BranchAppDrop } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
-import { type DropSpec, intParam, rawParam, stringParam } from './spec.ts';
+import { type DropSpec, intParam, parseNumber, rawParam, stringParam } from './spec.ts';
 
 export interface DropClass {
   readonly name: string;
@@ -63,6 +63,9 @@ function checkApp(spec: DropSpec): string | undefined {
 
 function checkBash(spec: DropSpec): string | undefined {
   if (stringParam(spec, 'command').trim() === '') return 'No command specified';
+  const timeout = rawParam(spec, 'timeout');
+  if (timeout !== undefined && timeout !== null && timeout !== '' && !(parseNumber(timeout, NaN) > 0))
+    return `timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`;
   return checkApp(spec);
 }
 

@@ -29,6 +29,8 @@ export interface SessionOptions {
   remote?: RemoteEventSink;
   /** Directories outside the session directory that FileDROPs may name (absolute, normalised). */
   dataDirs?: readonly string[];
+  /** Default seconds a bash command may run (--app-timeout); none when undefined. */
+  appTimeout?: number;
 }
 
 export interface DropStatus {
@@ -48,6 +50,7 @@ export class Session implements DropHost {
   readonly dlgRoot: string;
   readonly sessionDir: string;
   readonly dataDirs: readonly string[];
+  readonly appTimeout: number | undefined;
   status: number = SessionState.PRISTINE;
   reprodata: Record<string, unknown> | undefined;
   listening = false;
@@ -78,6 +81,7 @@ export class Session implements DropHost {
     this.remote = opts.remote ?? NO_REMOTE;
     this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
     this.dataDirs = opts.dataDirs ?? [];
+    this.appTimeout = opts.appTimeout;
     mkdirSync(this.sessionDir, { recursive: true });
     this.logFile = new SessionLog(this.sessionDir, opts.hostLabel ?? '127.0.0.1', opts.sessionId);
     this.logFile.write('INFO', `session ${this.sessionId} created in ${this.sessionDir}`);
@@ -380,8 +384,9 @@ export class Session implements DropHost {
     return i === undefined ? undefined : this.drops[i];
   }
 
+  // Maps keyed by oids (user strings) have no prototype: an oid "__proto__" is just a key.
   graph(): Record<string, DropSpec> {
-    const out: Record<string, DropSpec> = {};
+    const out: Record<string, DropSpec> = Object.create(null);
     for (const s of this.specs) out[s.oid] = s;
     return out;
   }
@@ -390,7 +395,7 @@ export class Session implements DropHost {
     const s = this.status;
     if (s !== SessionState.RUNNING && s !== SessionState.FINISHED && s !== SessionState.CANCELLED && s !== SessionState.FAILED)
       throw invalidSessionState(`The graph status of session ${this.sessionId} is not available in status ${sessionStateName(s)}`);
-    const out: Record<string, DropStatus> = {};
+    const out: Record<string, DropStatus> = Object.create(null);
     for (const d of this.drops) out[d.oid] = d instanceof AppDrop ? { status: d.status, execStatus: d.execStatus } : { status: d.status };
     return out;
   }

@@ -23,6 +23,8 @@ export interface NodeManagerOptions {
   remote?: RemoteEventSink;
   /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
   dataDirs?: readonly string[];
+  /** Seconds after which a bash command is ended (its app fails), unless it sets `timeout`. */
+  appTimeout?: number;
 }
 
 export function defaultDlgRoot(): string {
@@ -52,6 +54,7 @@ export class NodeManager implements DropManager, NodeOperations {
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
   readonly dataDirs: readonly string[];
+  private readonly appTimeout: number | undefined;
 
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
@@ -59,6 +62,7 @@ export class NodeManager implements DropManager, NodeOperations {
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
     this.dataDirs = normaliseDataDirs(opts.dataDirs);
+    this.appTimeout = opts.appTimeout;
   }
 
   session(sessionId: string): Session {
@@ -76,7 +80,7 @@ export class NodeManager implements DropManager, NodeOperations {
     const dir = join(this.dlgRoot, 'workspace', sessionId);
     if (nonEmptyDir(dir))
       throw sessionExists(sessionId, `the session directory ${dir} already exists and is not empty (left by an earlier run?); choose another session id or remove it`);
-    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs });
+    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs, appTimeout: this.appTimeout });
     this.sessions.set(sessionId, s);
     return s;
   }
