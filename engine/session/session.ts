@@ -71,6 +71,8 @@ export class Session implements DropHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters: ((status: number) => void)[] = [];
   private errorCount = 0;
+  /** graph/link added a relationship after the last cycle check. */
+  private linkedSinceCheck = false;
   private leaves = 0;
   private leavesDone = 0;
 
@@ -130,6 +132,7 @@ export class Session implements DropHost {
     const missing = [lhOID, rhOID].filter((o) => !this.index.has(o));
     if (missing.length) throw invalidGraph(`No drop found for ${missing.length === 1 ? 'OID' : 'OIDs'} ${missing.join(', ')}`);
     addLink(this.specs[this.index.get(lhOID)!]!, rhOID, linkType);
+    this.linkedSinceCheck = true;
   }
 
   /** Relations with drops on other nodes, to be wired with proxies at deploy (reference §7.9). */
@@ -207,7 +210,9 @@ export class Session implements DropHost {
 
   /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */
   private build(): [Drop, string][] {
-    refuseCycles(this.specs, this.index); // graph/link may have closed one since the append
+    // Appends were checked as they came; graph/link may have closed a cycle since.
+    if (this.linkedSinceCheck) refuseCycles(this.specs, this.index);
+    this.linkedSinceCheck = false;
     const built = buildDrops(this, this.specs, this.classes, this.index);
     this.drops = built.drops;
     this.leaves = built.leaves;
