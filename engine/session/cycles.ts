@@ -3,41 +3,32 @@
 // of both sides, so it costs O(drops + links) and handles 10^6 drops. Links to drops this
 // session does not hold (on other nodes) are not followed.
 
-import { DOWNSTREAM_LISTS, UPSTREAM_LISTS, entryOid } from '../../compiler/relations.ts';
+import { entryOid } from '../../compiler/relations.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import { invalidGraph } from '../errors.ts';
 
 /** The oids of one cycle, in order, or undefined when the drops form a DAG. */
 export function findCycle(specs: readonly DropSpec[], index: ReadonlyMap<string, number>): { cycle: string[]; involved: number } | undefined {
   const n = specs.length;
-  // Count, then fill: edges a → b as two flat arrays.
-  let m = 0;
-  for (const s of specs) {
-    for (const k of DOWNSTREAM_LISTS) if (Array.isArray(s[k])) m += (s[k] as unknown[]).length;
-    for (const k of UPSTREAM_LISTS) if (Array.isArray(s[k])) m += (s[k] as unknown[]).length;
-  }
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
-  let e = 0;
+  // Edges a → b in two flat arrays, grown by doubling. Property reads are spelt out (as in
+  // wiring.ts): this loop looks up every link of 10^6-drop graphs, usually twice.
+  const edges: Edges = { src: new Int32Array(Math.max(16, 2 * n)), dst: new Int32Array(Math.max(16, 2 * n)), e: 0 };
   for (let i = 0; i < n; i++) {
     const s = specs[i]!;
-    for (const k of DOWNSTREAM_LISTS) {
-      const list = s[k];
-      if (!Array.isArray(list)) continue;
-      for (const x of list) {
-        const j = index.get(entryOid(x) ?? '');
-        if (j !== undefined && j >= 0 && j < n) (src[e] = i), (dst[e++] = j);
-      }
-    }
-    for (const k of UPSTREAM_LISTS) {
-      const list = s[k];
-      if (!Array.isArray(list)) continue;
-      for (const x of list) {
-        const j = index.get(entryOid(x) ?? '');
-        if (j !== undefined && j >= 0 && j < n) (src[e] = j), (dst[e++] = i);
-      }
-    }
+    let l: unknown = s.outputs;
+    if (l !== undefined) down(edges, l, i, index, n);
+    l = s.consumers;
+    if (l !== undefined) down(edges, l, i, index, n);
+    l = s.streamingConsumers;
+    if (l !== undefined) down(edges, l, i, index, n);
+    l = s.inputs;
+    if (l !== undefined) up(edges, l, i, index, n);
+    l = s.producers;
+    if (l !== undefined) up(edges, l, i, index, n);
+    l = s.streamingInputs;
+    if (l !== undefined) up(edges, l, i, index, n);
   }
+  const { src, dst, e } = edges;
   const [offsets, succ] = rows(src, dst, e, n);
   const indeg = new Int32Array(n);
   for (let k = 0; k < e; k++) indeg[dst[k]!]!++;
@@ -68,6 +59,51 @@ export function findCycle(specs: readonly DropSpec[], index: ReadonlyMap<string,
     }
   }
   return { cycle: path.slice(seenAt.get(v)).reverse().map((i) => specs[i]!.oid), involved: n - tail };
+}
+
+interface Edges {
+  src: Int32Array;
+  dst: Int32Array;
+  e: number;
+}
+
+function push(edges: Edges, a: number, b: number): void {
+  if (edges.e === edges.src.length) {
+    const src = new Int32Array(edges.e * 2);
+    const dst = new Int32Array(edges.e * 2);
+    src.set(edges.src);
+    dst.set(edges.dst);
+    edges.src = src;
+    edges.dst = dst;
+  }
+  edges.src[edges.e] = a;
+  edges.dst[edges.e++] = b;
+}
+
+/** The local index an entry names, or -1 (not an entry, or a drop on another node). */
+function target(e: unknown, index: ReadonlyMap<string, number>, n: number): number {
+  const oid = typeof e === 'string' ? e : entryOid(e);
+  if (oid === undefined) return -1;
+  const j = index.get(oid);
+  return j !== undefined && j >= 0 && j < n ? j : -1;
+}
+
+/** A list naming drops downstream of drop i. */
+function down(edges: Edges, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): void {
+  if (!Array.isArray(list)) return;
+  for (let k = 0; k < list.length; k++) {
+    const j = target(list[k], index, n);
+    if (j >= 0) push(edges, i, j);
+  }
+}
+
+/** A list naming drops upstream of drop i. */
+function up(edges: Edges, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): void {
+  if (!Array.isArray(list)) return;
+  for (let k = 0; k < list.length; k++) {
+    const j = target(list[k], index, n);
+    if (j >= 0) push(edges, j, i);
+  }
 }
 
 /** Compressed rows of the edges a → b, grouped by a. O(edges + n). */
