@@ -209,10 +209,12 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
     }
     d.id = newId;
   });
-  for (const d of drafts) {
+  const all = drafts.concat(appDrafts);
+  // The apps too: a nested construct's app took its construct's parent, which may itself have
+  // been re-keyed, and must stay inside it to be made once per enclosing instance (§1.9 step 3).
+  for (const d of all) {
     if (d.parentId !== undefined && constructIds.has(d.parentId)) d.parentId = constructIds.get(d.parentId);
   }
-  const all = drafts.concat(appDrafts);
 
   const byId = new Map<string, number>();
   const nodes: LgNode[] = all.map((d, index) => {
