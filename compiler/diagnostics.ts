@@ -115,6 +115,7 @@ export const CODES = {
   MAP_FETCH_FAILED: 'DLG6005',
   MAP_BAD_ISLAND_COUNT: 'DLG6006',
   MAP_UNPLACED_DROP: 'DLG6007',
+  MAP_CO_HOSTED: 'DLG6008',
   // deploy/engine (owned by engine/: dlg-deploy, dlg-engine)
   DEPLOY_CONNECTION: 'DLG7001',
   DEPLOY_REJECTED: 'DLG7002',

@@ -102,12 +102,18 @@ async function placeOptions(o: Opts): Promise<Result<Omit<PlaceOptions, 'target'
     diagnostics.push(error(CODES.USAGE, '--emit pg needs the hosts: --nodes host[:port],... or --nodes-from http://manager:8001'));
   }
   if (hasErrors(diagnostics)) return { diagnostics };
+  // One host (the laptop case) cannot hold an island manager and a separate node manager.
+  let coHostDim = o.coHostDim;
+  if (o.emit === 'pg' && nodes?.length === 1 && o.islands === 1 && !coHostDim) {
+    coHostDim = true;
+    diagnostics.push({ code: CODES.MAP_CO_HOSTED, severity: 'info', message: `one host given (${nodes[0]}): it runs both the island manager and the node manager, as with --co-host-dim`, field: 'nodes' });
+  }
   // Without -N a PG uses every node manager it was given.
-  const managers = nodes ? (o.coHostDim ? nodes.length : nodes.length - o.islands) : 1;
+  const managers = nodes ? (coHostDim ? nodes.length : nodes.length - o.islands) : 1;
   return {
     value: {
       algorithm: o.algorithm ?? 'metis', algorithmGiven: o.algorithm !== undefined, params,
-      numPartitions: o.partitions ?? Math.max(1, managers), numIslands: o.islands, nodes, coHostDim: o.coHostDim,
+      numPartitions: o.partitions ?? Math.max(1, managers), numIslands: o.islands, nodes, coHostDim,
       // The exact degree of parallelism costs a max flow; only --summary shows it.
       dop: o.summary === true,
     },
@@ -134,8 +140,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const place = await placeOptions(o);
+  diagnostics.push(...place.diagnostics);
   if (!place.value) {
-    diagnostics.push(...place.diagnostics);
     report();
     return 2;
   }

@@ -7,7 +7,8 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
-import { fetchNodes } from '../../compiler/map/index.ts';
+import { managerBase, nodesFromAnswer } from '../../compiler/map/index.ts';
+import { ConnectionError, ManagerError } from './client.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -65,8 +66,44 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
 }
 
-/** The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager. */
+/**
+ * The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager,
+ * which has no such route (404). A manager that cannot be reached, or that fails to answer,
+ * is an error: deploying the graph unpartitioned instead would put every drop on one node.
+ */
 async function managerNodes(url: string): Promise<string[] | undefined> {
-  const r = await fetchNodes(url).catch(() => undefined);
-  return r?.value && r.value.length > 1 ? r.value : undefined;
+  const base = url.replace(/\/+$/, '');
+  const at = `${base}/api/nodes`;
+  let res: Response;
+  try {
+    res = await fetch(at, { signal: AbortSignal.timeout(NODES_TIMEOUT_MS) });
+  } catch (err) {
+    throw new ConnectionError(base, err);
+  }
+  if (res.status === 404 || res.status === 405) return undefined;
+  const text = await res.text().catch(() => '');
+  if (!res.ok) {
+    // DALiuGE's error body {"type", "args"} when there is one; the text otherwise.
+    let type = 'NodeListUnavailable';
+    let args: unknown[] = text ? [text.slice(0, 200)] : [];
+    try {
+      const e = JSON.parse(text) as { type?: unknown; args?: unknown };
+      if (typeof e.type === 'string') type = e.type;
+      if (Array.isArray(e.args)) args = e.args;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    throw new ManagerError(at, res.status, type, args);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ManagerError(at, res.status, 'BadNodesAnswer', [`GET /api/nodes did not answer JSON: ${text.slice(0, 200)}`]);
+  }
+  const r = nodesFromAnswer(body);
+  if (!r.value) throw new TranslateFailed(r.diagnostics.map((d) => ({ ...d, message: `${at}: ${d.message}` })));
+  return r.value.length > 0 ? [managerBase(base).address, ...r.value] : undefined;
 }
+
+const NODES_TIMEOUT_MS = 60_000;
