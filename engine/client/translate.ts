@@ -17,6 +17,8 @@ export interface TranslateOptions {
   url?: string;
   /** The graph's file name, for diagnostics. */
   file?: string;
+  /** Refuse an LG that unrolls to more drops (default: the compiler's DEFAULT_MAX_DROPS). */
+  maxDrops?: number;
 }
 
 /** The translation failed: the diagnostics say why (they name the LG nodes). */
@@ -53,6 +55,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const t = translate(loaded.value, {
     emit: nodes ? 'pg' : 'pgt',
     oidPrefix: '1',
+    maxDrops: opts.maxDrops,
     fill: (doc, f) => fill(doc, { params }, f),
     place: nodes ? { algorithm: 'metis', numPartitions: nodes.length - 1, numIslands: 1, nodes } : undefined,
   });

@@ -3,7 +3,9 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineFixtures, repoRoot } from './helpers.ts';
 
@@ -73,4 +75,21 @@ test('an LG for a manager whose node list cannot be read is not deployed unparti
   t.is(r2.code, 2);
   t.regex(r2.stderr, new RegExp(`the manager at ${failing.url.replace(/\./g, '\\.')}/api/nodes refused the request: Busy \\(HTTP 503\\)\n`));
   t.deepEqual(failing.seen, ['GET /api/nodes']);
+});
+
+test('dlg-deploy of an LG: the default drop limit, and --max-drops', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlg-deploy-limit-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const doc = JSON.parse(readFileSync(join(repoRoot, 'fixtures/graphs/hello_pipeline.graph'), 'utf8'));
+  doc.nodeDataArray[0].fields[0].value = 500_000_000;
+  const huge = join(dir, 'huge.graph');
+  writeFileSync(huge, JSON.stringify(doc));
+  const r = await deploy([huge, '--dlg-root', dir]);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /DLG4006: the graph unrolls to 1,166,666,670 drops, more than the limit of 50,000,000/);
+  t.regex(r.stderr, /raise the limit with --max-drops N/);
+  t.false(existsSync(join(dir, 'workspace')), 'nothing ran');
+  const small = await deploy([join(repoRoot, 'fixtures/graphs/hello_pipeline.graph'), '--dlg-root', dir, '--max-drops', '9']);
+  t.is(small.code, 2);
+  t.regex(small.stderr, /unrolls to 10 drops, more than the limit of 9/);
 });
