@@ -14,6 +14,7 @@ import { adjacency, cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
 export { dagOfTable } from './dag.ts';
+export { exclusiveInstances, type ExclusiveInstances } from './exclusive.ts';
 export { grpDataWeight, nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
 export { truthy, multiplicity, type NodeProps } from './props.ts';
 
