@@ -19,6 +19,8 @@ export interface TranslateOptions {
   file?: string;
   /** Refuse an LG that unrolls to more drops (default: the compiler's DEFAULT_MAX_DROPS). */
   maxDrops?: number;
+  /** The manager's bearer token. */
+  token?: string;
 }
 
 /** The translation failed: the diagnostics say why (they name the LG nodes). */
@@ -51,7 +53,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   if (!loaded.value) throw new TranslateFailed(diagnostics);
   // A composite manager (data island, master) reports its nodes: the graph is partitioned
   // and mapped onto them. A node manager has no node list: the graph goes there as a PGT.
-  const nodes = opts.url ? await managerNodes(opts.url) : undefined;
+  const nodes = opts.url ? await managerNodes(opts.url, opts.token) : undefined;
   const t = translate(loaded.value, {
     emit: nodes ? 'pg' : 'pgt',
     oidPrefix: '1',
@@ -74,12 +76,13 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
  * which has no such route (404). A manager that cannot be reached, or that fails to answer,
  * is an error: deploying the graph unpartitioned instead would put every drop on one node.
  */
-async function managerNodes(url: string): Promise<string[] | undefined> {
+async function managerNodes(url: string, token: string | undefined = process.env.DLG_TOKEN): Promise<string[] | undefined> {
   const base = url.replace(/\/+$/, '');
   const at = `${base}/api/nodes`;
   let res: Response;
   try {
-    res = await fetch(at, { signal: AbortSignal.timeout(NODES_TIMEOUT_MS) });
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    res = await fetch(at, { headers, signal: AbortSignal.timeout(NODES_TIMEOUT_MS) });
   } catch (err) {
     throw new ConnectionError(base, err);
   }
@@ -96,6 +99,7 @@ async function managerNodes(url: string): Promise<string[] | undefined> {
     } catch {
       /* not JSON: keep the text */
     }
+    if (res.status === 401 && !token) args = [...args, 'the manager needs a token: set DLG_TOKEN or give --token'];
     throw new ManagerError(at, res.status, type, args);
   }
   let body: unknown;
