@@ -29,9 +29,9 @@ export function legacyIdKey(doc: Json): string {
   return 'key';
 }
 
+/** Ids as text: strings and numbers only (never a value's own toString). */
 function str(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  return String(v);
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
 interface LegacyPort {
@@ -120,8 +120,8 @@ function convertNode(raw: Json): OjsNode {
   delete node.key;
   if (raw.id === undefined && raw.key === undefined) delete node.oid;
   if (typeof node.name !== 'string') node.name = typeof raw.text === 'string' ? raw.text : '';
-  if (raw.parentId === undefined && raw.group !== undefined && raw.group !== null) {
-    node.parentId = String(raw.group);
+  if (raw.parentId === undefined && str(raw.group) !== undefined) {
+    node.parentId = str(raw.group);
   } else if (typeof raw.parentId === 'number') {
     node.parentId = String(raw.parentId);
   }

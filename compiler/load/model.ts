@@ -45,7 +45,7 @@ export function hasEmbeddedApp(type: unknown): type is string {
 }
 
 export function isNonExecutable(n: OjsNode): boolean {
-  return NON_EXECUTABLE.has(String(n.category)) || n.categoryType === 'Other';
+  return NON_EXECUTABLE.has(scalarText(n.category)) || n.categoryType === 'Other';
 }
 
 function deriveCategoryType(category: string, given: unknown): string {
@@ -69,11 +69,11 @@ function kindOf(category: string, categoryType: string, isGroup: boolean): { kin
 const USAGES = new Set(['NoPort', 'InputPort', 'OutputPort', 'InputOutput']);
 
 function toField(f: OjsField, ptr: string): LgField {
-  const usage = (USAGES.has(String(f.usage)) ? f.usage : 'NoPort') as Usage;
+  const usage = (USAGES.has(scalarText(f.usage)) ? f.usage : 'NoPort') as Usage;
   const value = f.value;
   return {
-    id: String(f.id ?? ''),
-    name: String(f.name ?? ''),
+    id: scalarText(f.id),
+    name: scalarText(f.name),
     value,
     effective: value === '' && f.defaultValue !== undefined ? f.defaultValue : value,
     type: typeof f.type === 'string' ? f.type : 'Unknown',
@@ -292,8 +292,17 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
   return { file, version, modelData, nodes, links, byId, reprodata, exclusiveGroups, doc: filled };
 }
 
+/**
+ * A string, number or boolean as text; anything else (null, objects, arrays) as ''. Never
+ * calls a value's own toString: `{"toString": 1}` in a file must not throw.
+ */
+export function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 function parentIdOf(raw: OjsNode): string | undefined {
-  return raw.parentId === undefined || raw.parentId === null || raw.parentId === '' ? undefined : String(raw.parentId);
+  const p = scalarText(raw.parentId);
+  return p === '' ? undefined : p;
 }
 
 /**
@@ -363,13 +372,13 @@ function buildLinks(
   rawLinks.forEach((l, i) => {
     if (!l || typeof l !== 'object') return;
     const o = l as Record<string, unknown>;
-    let fromId = o.from === undefined || o.from === null ? '' : String(o.from);
-    let toId = o.to === undefined || o.to === null ? '' : String(o.to);
+    let fromId = scalarText(o.from);
+    let toId = scalarText(o.to);
     if (removed.has(fromId) || removed.has(toId)) return;
     const subFrom = outputPorts.get(fromId);
-    if (subFrom && subFrom.ports.has(String(o.fromPort))) fromId = subFrom.app;
+    if (subFrom && subFrom.ports.has(scalarText(o.fromPort))) fromId = subFrom.app;
     const subTo = outputPorts.get(toId);
-    if (subTo && subTo.ports.has(String(o.toPort))) toId = subTo.app;
+    if (subTo && subTo.ports.has(scalarText(o.toPort))) toId = subTo.app;
     // Links into a Gather feed the construct (gather expansion), not its app (§1.9 step 4).
     const gather = constructIds.get(toId);
     if (gather !== undefined && gather.endsWith('/gather')) {

@@ -1,9 +1,10 @@
 // Pre-OJS graphs (integer `key`/`group`, `text` names, ports as inputPorts/outputPorts): the
 // reference crashes on them with KeyError: 'id'; we convert them to the same model.
 import test from 'ava';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFile, loadValue } from '../../compiler/load/index.ts';
+import { buildLogicalGraph, loadFile, loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
 import { edgesOf, lgOf, lgOfValue, pgtOf, repoRoot, tableOf } from '../helpers.ts';
 
@@ -105,4 +106,25 @@ test('an EAGLE 5-era key-based graph: construct app ports from inputAppFields an
   t.deepEqual(combine.outputs, [{ '1_-9_0': 'combined' }], 'ports in inputAppFields');
   t.is(combine.inputs.length, 3);
   t.is(split.fields.find((f: { name: string }) => f.name === 'dropclass').positional, false, 'coerced in the output too');
+});
+
+// Untrusted input: key-based, oid-based and OJS node shapes with arbitrary JSON values in
+// every slot the conversion reads (including objects whose "toString" is not a function).
+test('property: loading and modelling any JSON graph never throws', (t) => {
+  const json = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant({ toString: 1 }), fc.constant({ valueOf: 'x', toString: null }));
+  const port = fc.oneof(json, fc.record({ Id: json, IdText: json, id: json, name: json }, { requiredKeys: [] }));
+  const node = fc.oneof(json, fc.record({
+    id: json, key: fc.oneof(fc.integer(), json), oid: fc.oneof(fc.integer(), json), group: json, parentId: json, isGroup: json,
+    category: fc.oneof(fc.constantFrom('Scatter', 'Gather', 'ExclusiveForceNode', 'File', 'PythonApp', 'SubGraph'), json),
+    inputApplicationType: fc.oneof(fc.constantFrom('PythonApp', 'None'), json), outputApplicationType: fc.oneof(fc.constantFrom('PythonApp', 'None'), json),
+    fields: fc.oneof(fc.array(json, { maxLength: 3 }), json), inputAppFields: fc.oneof(fc.array(json, { maxLength: 3 }), json),
+    inputPorts: fc.array(port, { maxLength: 2 }), outputPorts: fc.array(port, { maxLength: 2 }), inputLocalPorts: fc.array(port, { maxLength: 2 }), outputLocalPorts: json,
+  }, { requiredKeys: [] }));
+  const link = fc.oneof(json, fc.record({ from: json, to: json, fromPort: json, toPort: json, closesLoop: json }, { requiredKeys: [] }));
+  const r = fc.check(fc.property(fc.record({ modelData: json, nodeDataArray: fc.array(node, { maxLength: 6 }), linkDataArray: fc.oneof(fc.array(link, { maxLength: 4 }), json) }), (doc) => {
+    const loaded = loadValue(doc, 'fuzz.graph');
+    if (loaded.value?.kind === 'lg') buildLogicalGraph(loaded.value.doc, 'fuzz.graph', loaded.value.version);
+  }), { numRuns: 1000, seed: 7 });
+  t.false(r.failed, r.failed ? `${JSON.stringify(r.counterexample)}: ${r.errorInstance}` : '');
+  t.is(r.numRuns, 1000);
 });
