@@ -20,7 +20,10 @@ export function summarise(t: DropTable): Summary {
   const nodes: Summary['nodes'] = [];
   for (const b of t.blocks) {
     const node = lg.nodes[b.node];
-    const nest = props.chain[b.node].map((c) => `${lg.nodes[c].construct}(${props.dop[c]})`).join(' > ');
+    const chain = props.chain[b.node].map((c) => `${lg.nodes[c].construct}(${props.dop[c]})`).join(' > ');
+    // A placement group multiplies nothing; say that the drops share a node.
+    const group = node.exclusive !== undefined ? `ExclusiveForceNode '${lg.exclusiveGroups[node.exclusive]!.name}'` : '';
+    const nest = [chain, group].filter(Boolean).join(', ');
     nodes.push({
       id: node.id,
       name: b.kind === 'grpdata' ? `${node.name} -grp-data` : node.name,

@@ -17,3 +17,10 @@ test('--summary: names with newlines, tabs and control characters stay on their 
   const construct = text.split('\n').find((l) => l.startsWith('Scatter '));
   t.regex(construct!, /^Scatter +Greet\\r\\nings\\t\\x07 +3 +3$/);
 });
+
+test('--summary: drops inside an ExclusiveForceNode name it', (t) => {
+  const doc = JSON.parse(readFileSync(join(repoRoot, 'fixtures/graphs/exclusive_force.graph'), 'utf8'));
+  const lines = formatSummary(summarise(tableOf(lgOfValue(doc)))).split('\n');
+  t.regex(lines.find((l) => l.includes('calibrate'))!, /^4 +calibrate +BashShellApp +Scatter\(4\), ExclusiveForceNode 'Same node'$/);
+  t.regex(lines.find((l) => / part /.test(l))!, /Scatter\(4\)$/);
+});
