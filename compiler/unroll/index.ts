@@ -33,7 +33,7 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
   if (n > maxDrops) {
     const biggest = blocks.reduce((a, b) => (b.count > a.count ? b : a));
     const node = lg.nodes[biggest.node];
-    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${n} drops, more than the limit of ${maxDrops}; the largest node is '${node?.name}' with ${biggest.count} drops`, at(node?.origin)));
+    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${n} drops, more than the limit of ${maxDrops}; the largest node is '${node?.name}' with ${biggest.count} drops`, at(node?.origin, { count: n })));
     return { diagnostics };
   }
 
