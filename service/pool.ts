@@ -3,6 +3,11 @@
 // comes back as transferred byte chunks (no copy), and the worker waits for acknowledgements
 // when it is more than a few chunks ahead of the socket, so memory stays bounded.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './http.ts';
 import type { Diagnostic } from '../compiler/diagnostics.ts';
@@ -35,16 +40,30 @@ interface Slot {
   job?: Job;
 }
 
-/** How to start a worker: the bundled file next to the CLI, or the TypeScript source through tsx. */
+let sourceBundle: string | undefined;
+
+/**
+ * Running from the TypeScript sources (tests, development), the worker is bundled once per
+ * process with esbuild (a development dependency): loading one file is much faster than
+ * compiling the compiler's modules again in every worker.
+ */
+function bundleWorker(): string {
+  if (sourceBundle) return sourceBundle;
+  const require = createRequire(import.meta.url);
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const outfile = join(mkdtempSync(join(tmpdir(), 'dlg-translate-worker-')), 'worker.mjs');
+  esbuild.buildSync({
+    entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))], outfile, bundle: true, platform: 'node', format: 'esm',
+    target: 'node20', logLevel: 'warning', banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
+  });
+  process.once('exit', () => rmSync(dirname(outfile), { recursive: true, force: true }));
+  return (sourceBundle = outfile);
+}
+
+/** How to start a worker: the bundled file next to the CLI, or the sources bundled on the fly. */
 function spawn(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // Node 20 does not pass --import hooks on to workers: register tsx inside the worker first.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const target = new URL('./worker.ts', here).href;
-    return new Worker(`import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`, { eval: true });
-  }
-  return new Worker(new URL('./dlg-translate-worker.js', here));
+  if (import.meta.url.endsWith('.ts')) return new Worker(bundleWorker());
+  return new Worker(new URL('./dlg-translate-worker.js', import.meta.url));
 }
 
 export class WorkerPool {

@@ -12,7 +12,7 @@ import { packLanes, timeline } from '../compiler/schedule/timeline.ts';
 import type { ScheduleMetrics } from '../compiler/schedule/metrics.ts';
 import type { Placed } from '../compiler/place.ts';
 import { dagOfTable, type DropTable } from '../compiler/unroll/index.ts';
-import { buildModel, figure, groupsOfTable } from '../views/build.ts';
+import { buildModel, groupsOfTable, planSummary } from '../views/build.ts';
 import { gojsChunks } from './gojs.ts';
 import { STORED, pgtIdOf } from './repo.ts';
 
@@ -96,19 +96,8 @@ export function storePgt(a: StoreArgs): Stored {
 
     const maxDop = t.n <= DOP_LIMIT ? maxWeightedAntichain(dag) : NaN;
     const r = plan.result;
-    const partInfo = Object.entries(r).map(([k, v]) => `${k}:${v}`).join(' - ');
-    const summary: [string, string][] = [
-      ['drops', figure(t.n)],
-      ['edges', figure(dag.offsets[t.n]!)],
-      ['algorithm', `${r.algo} (${plan.algorithm})`],
-      ['partitions', `${plan.numParts} (the algorithm made ${plan.algorithmParts})`],
-      ['islands', String(plan.numIslands)],
-      ['completion time', `${figure(plan.before.completionTime)} → ${figure(plan.after.completionTime)}`],
-      ['compute time (critical path)', figure(plan.after.computeTime)],
-      ['data moved', `${figure(plan.before.dataMovement)} → ${figure(plan.after.dataMovement)}`],
-      ['max degree of parallelism', Number.isNaN(maxDop) ? `not computed above ${figure(DOP_LIMIT)} drops` : figure(maxDop)],
-      ['reference result', partInfo],
-    ];
+    const summary = planSummary(plan, t.n, dag.offsets[t.n]!, maxDop, DOP_LIMIT);
+    const partInfo = summary[summary.length - 1]![1];
     const parts = Array.from({ length: plan.numParts }, (_, p) => ({ label: `#${p}`, island: `#${plan.islandOf[p]}`, drops: 0 }));
     for (let i = 0; i < t.n; i++) parts[plan.part[i]!]!.drops++;
     const view = temp(STORED.view);

@@ -3,6 +3,7 @@
 // edges; per-drop arrays only up to DETAIL_LIMIT drops.
 
 import type { SchedulingDag } from '../compiler/schedule/dag.ts';
+import type { PartitionPlan } from '../compiler/partition/plan.ts';
 import type { DropTable } from '../compiler/unroll/index.ts';
 import { DETAIL_LIMIT, type GraphModel, type GroupInfo, type PartInfo } from './model.ts';
 
@@ -135,4 +136,21 @@ export function groupsOfTable(t: DropTable): { groups: GroupInfo[]; groupOf: Int
 export function figure(x: number): string {
   if (!Number.isFinite(x)) return '-';
   return (Math.round(x * 100) / 100).toLocaleString('en-US');
+}
+
+/** The --summary figures of a placement, as rows; the last row is the reference's result() line. */
+export function planSummary(plan: PartitionPlan, drops: number, edges: number, maxDop: number, dopLimit: number): [string, string][] {
+  const r = plan.result;
+  return [
+    ['drops', figure(drops)],
+    ['edges', figure(edges)],
+    ['algorithm', `${r.algo} (${plan.algorithm})`],
+    ['partitions', `${plan.numParts} (the algorithm made ${plan.algorithmParts})`],
+    ['islands', String(plan.numIslands)],
+    ['completion time', `${figure(plan.before.completionTime)} → ${figure(plan.after.completionTime)}`],
+    ['compute time (critical path)', figure(plan.after.computeTime)],
+    ['data moved', `${figure(plan.before.dataMovement)} → ${figure(plan.after.dataMovement)}`],
+    ['max degree of parallelism', Number.isNaN(maxDop) ? `not computed above ${figure(dopLimit)} drops` : figure(maxDop)],
+    ['reference result', Object.entries(r).map(([k, v]) => `${k}:${v}`).join(' - ')],
+  ];
 }

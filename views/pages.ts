@@ -38,7 +38,7 @@ export function page(title: string, config: PageConfig, inline?: Inline): string
   const js = inline ? `<script>${inline.js.replace(/<\/script/gi, '<\\/script')}</script>` : `<script src="/static/views/${config.view}.js"></script>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>${css}</head>
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,">${css}</head>
 <body data-view="${config.view}"><header><h1>${escapeHtml(title)}</h1><div id="subtitle"></div></header>
 <main id="app"><p class="loading">Loading…</p></main>
 <script type="application/json" id="dlg-config">${scriptJson(config)}</script>${js}</body></html>
