@@ -4,7 +4,7 @@
 // from a request is checked to stay inside its directory, symbolic links included.
 
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { HttpError, badField, notFound } from './http.ts';
 
 /** The files that make one stored PGT, beside the pgt_id file itself (the GoJS JSON). */
@@ -45,11 +45,12 @@ export function confined(root: string, name: string, field: string): string {
   const full = resolve(root, name);
   const rel = relative(root, full);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw badField(field, `${JSON.stringify(name)} is outside the repository`);
-  if (existsSync(full)) {
-    const real = realpathSync(full);
-    const realRoot = realpathSync(root);
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) throw badField(field, `${JSON.stringify(name)} leads outside the repository`);
-  }
+  // A symbolic link anywhere on the way may lead out: check the deepest part that exists.
+  let existing = full;
+  while (!existsSync(existing)) existing = dirname(existing);
+  const real = realpathSync(existing);
+  const realRoot = realpathSync(root);
+  if (real !== realRoot && !real.startsWith(realRoot + sep)) throw badField(field, `${JSON.stringify(name)} leads outside the repository`);
   return full;
 }
 
