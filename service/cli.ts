@@ -2,9 +2,12 @@
 // with it). Exit codes: 0 stopped, 2 usage error or cannot listen.
 
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { DEFAULT_PGT_DIR, createTranslatorServer } from './server.ts';
+import {
+  DEFAULT_ALLOW_ORIGINS, type SecurityCliOptions, addSecurityOptions, exposureWarning, securityFromCli,
+} from '../engine/managers/rest/security.ts';
+import { DEFAULT_PGT_DIR, TRANSLATOR_ORIGINS, createTranslatorServer } from './server.ts';
 
-interface ServeCli {
+interface ServeCli extends SecurityCliOptions {
   host: string;
   port: number;
   lgDir?: string;
@@ -34,6 +37,8 @@ export async function serve(argv: string[]): Promise<number> {
     .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 2000), 256)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  addSecurityOptions(program);
+  program.addHelpText('after', `\nWithout --allow-origin the allowed web page origins are ${TRANSLATOR_ORIGINS.join(', ')} (EAGLE and the translator's own).`);
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
@@ -41,7 +46,9 @@ export async function serve(argv: string[]): Promise<number> {
     throw e;
   }
   const o = program.opts<ServeCli>();
-  const server = createTranslatorServer({ lgDir: o.lgDir, pgtDir: o.pgtDir, maxDrops: o.maxDrops, workers: o.workers, maxBodyBytes: o.maxRequestSize * 1024 * 1024 });
+  // Untouched, --allow-origin holds the managers' default list (the same array): EAGLE's origin is added.
+  const security = securityFromCli({ ...o, allowOrigin: o.allowOrigin === DEFAULT_ALLOW_ORIGINS ? [...TRANSLATOR_ORIGINS] : o.allowOrigin }, o.host);
+  const server = createTranslatorServer({ lgDir: o.lgDir, pgtDir: o.pgtDir, maxDrops: o.maxDrops, workers: o.workers, maxBodyBytes: o.maxRequestSize * 1024 * 1024, security });
   try {
     await server.app.listen({ host: o.host, port: o.port });
   } catch (e) {
@@ -49,6 +56,8 @@ export async function serve(argv: string[]): Promise<number> {
     await server.close();
     return 2;
   }
+  const warning = exposureWarning(security);
+  if (warning) process.stderr.write(`dlg-translate serve: warning: ${warning}\n`);
   const bound = server.app.server.address();
   const port = typeof bound === 'object' && bound ? bound.port : o.port;
   process.stderr.write(`dlg-translate serve: translator on http://${o.host}:${port} (PGTs in ${server.service.pgts.root}${o.lgDir ? `, graphs from ${server.service.lgs.root}` : ''})\n`);

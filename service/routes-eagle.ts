@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ALGORITHM_PARAMS, isAlgorithmName } from '../compiler/schedule/params.ts';
+import { queryToken } from '../engine/managers/rest/security.ts';
 import { ganttPage, viewerPage } from '../views/pages.ts';
 import { Fields, HttpError, badField, sendJson } from './http.ts';
 import type { Service } from './server.ts';
@@ -63,9 +64,9 @@ function genPgtArgs(s: Service, f: Fields, source: GenPgtArgs['source'], lgName:
   };
 }
 
-async function genPgtPage(s: Service, reply: FastifyReply, args: GenPgtArgs): Promise<FastifyReply> {
+async function genPgtPage(s: Service, req: FastifyRequest, reply: FastifyReply, args: GenPgtArgs): Promise<FastifyReply> {
   const r = (await s.pool.run('genPgt', args)) as { pgtId: string; partInfo: string };
-  return reply.type('text/html; charset=utf-8').send(viewerPage({ title: `Physical Graph Template Partitioning: ${args.lgName}`, pgtId: r.pgtId, partInfo: r.partInfo }));
+  return reply.type('text/html; charset=utf-8').send(viewerPage({ title: `Physical Graph Template Partitioning: ${args.lgName}`, pgtId: r.pgtId, partInfo: r.partInfo, token: queryToken(req) }));
 }
 
 export interface Manager {
@@ -98,6 +99,12 @@ export function managerOf(f: Fields): Manager | undefined {
   return { base: `http://${host}:${port}`, host, port, prefix: '' };
 }
 
+/** Managers started with a token need it: the translator sends $DLG_TOKEN, as our other clients do. */
+export function managerHeaders(): Record<string, string> {
+  const t = process.env.DLG_TOKEN;
+  return t ? { authorization: `Bearer ${t}` } : {};
+}
+
 /**
  * The manager followed by its nodes (`GET /api/nodes`, a list or {"nodes": [...]}). A node
  * manager has no such route: it then runs the drops itself.
@@ -106,7 +113,7 @@ export async function managerNodes(m: Manager): Promise<string[]> {
   const self = `${m.host}:${m.port}`;
   let res: Response;
   try {
-    res = await fetch(`${m.base}/api/nodes`, { signal: AbortSignal.timeout(30_000) });
+    res = await fetch(`${m.base}/api/nodes`, { headers: managerHeaders(), signal: AbortSignal.timeout(30_000) });
   } catch (e) {
     throw new HttpError(502, `Failed to interact with DALiuGE Drop Manager at ${m.base}: ${((e as Error).cause as Error | undefined)?.message ?? (e as Error).message}`);
   }
@@ -150,13 +157,13 @@ export function registerEagleRoutes(app: FastifyInstance, s: Service): void {
     const f = fields(req);
     const lgName = f.required('lg_name');
     const json = f.required('json_data');
-    return genPgtPage(s, reply, genPgtArgs(s, f, { name: lgName, text: json }, lgName));
+    return genPgtPage(s, req, reply, genPgtArgs(s, f, { name: lgName, text: json }, lgName));
   });
 
   app.get('/gen_pgt', async (req, reply) => {
     const f = fields(req);
     const lgName = f.required('lg_name');
-    return genPgtPage(s, reply, genPgtArgs(s, f, { name: lgName, path: s.lgs.path(lgName) }, lgName));
+    return genPgtPage(s, req, reply, genPgtArgs(s, f, { name: lgName, path: s.lgs.path(lgName) }, lgName));
   });
 
   app.get('/pgt_jsonbody', async (req, reply) => {
@@ -169,7 +176,7 @@ export function registerEagleRoutes(app: FastifyInstance, s: Service): void {
     if (id === undefined) id = s.pgts.list()[0]?.pgt_id;
     if (id === undefined) throw new HttpError(404, 'Physical graph template view not found: no PGT is stored yet');
     s.pgts.path(id, 'pgt_view_name');
-    return reply.type('text/html; charset=utf-8').send(viewerPage({ title: 'Physical Graph Template', pgtId: id }));
+    return reply.type('text/html; charset=utf-8').send(viewerPage({ title: 'Physical Graph Template', pgtId: id, token: queryToken(req) }));
   });
 
   app.get('/jsonbody', async (req, reply) => {
@@ -240,15 +247,15 @@ export function registerEagleRoutes(app: FastifyInstance, s: Service): void {
   app.get('/pgt_gantt_chart', async (req, reply) => streamJob(reply, s.pool, 'ganttMatrix', stored(req)));
   app.get('/get_schedule_matrices', async (req, reply) => streamJob(reply, s.pool, 'scheduleMatrices', stored(req)));
   app.get('/show_gantt_chart', async (req, reply) =>
-    reply.type('text/html; charset=utf-8').send(ganttPage({ title: 'Gantt chart', pgtId: stored(req).pgtId, tab: 'gantt' })));
+    reply.type('text/html; charset=utf-8').send(ganttPage({ title: 'Gantt chart', pgtId: stored(req).pgtId, tab: 'gantt', token: queryToken(req) })));
   app.get('/show_schedule_mat', async (req, reply) =>
-    reply.type('text/html; charset=utf-8').send(ganttPage({ title: 'Schedule matrix', pgtId: stored(req).pgtId, tab: 'matrix' })));
+    reply.type('text/html; charset=utf-8').send(ganttPage({ title: 'Schedule matrix', pgtId: stored(req).pgtId, tab: 'matrix', token: queryToken(req) })));
 
   app.get('/api/submission_method', async (req, reply) => {
     const m = managerOf(fields(req));
     if (!m) return sendJson(reply, { methods: [] });
     try {
-      const res = await fetch(`${m.base}/api/submission_method`, { signal: AbortSignal.timeout(15_000) });
+      const res = await fetch(`${m.base}/api/submission_method`, { headers: managerHeaders(), signal: AbortSignal.timeout(15_000) });
       const body = (await res.json()) as { methods?: unknown };
       return sendJson(reply, { methods: res.ok && Array.isArray(body.methods) ? body.methods : [] });
     } catch {

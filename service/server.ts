@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { DEFAULT_ALLOW_ORIGINS, DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from '../engine/managers/rest/security.ts';
 import { MissingAssets, registerViewAssets } from '../views/assets.ts';
 import { page } from '../views/pages.ts';
 import { HttpError, sendJson } from './http.ts';
@@ -27,7 +28,14 @@ export interface ServeOptions {
   workers?: number;
   /** largest request body in bytes; default 256 MiB */
   maxBodyBytes?: number;
+  /** Host, Origin and token rules (engine/managers/rest/security.ts); default TRANSLATOR_SECURITY */
+  security?: SecurityOptions;
 }
+
+/** EAGLE's public origin, and the translator's own local origins (the managers' defaults). */
+export const TRANSLATOR_ORIGINS: readonly string[] = Object.freeze(['https://eagle.icrar.org', ...DEFAULT_ALLOW_ORIGINS]);
+
+export const TRANSLATOR_SECURITY: SecurityOptions = Object.freeze({ ...DEFAULT_SECURITY, allowOrigins: [...TRANSLATOR_ORIGINS] }) as SecurityOptions;
 
 /** What the route modules share. */
 export interface Service {
@@ -63,6 +71,8 @@ export function createTranslatorServer(opts: ServeOptions = {}): TranslatorServe
       sendJson((reply as FastifyReply).code(err.statusCode && err.statusCode < 500 ? err.statusCode : 400), { detail: err.message });
     },
   });
+  // The same rules as the managers, before any body is read: Host, Origin, optional token.
+  applySecurity(app, opts.security ?? TRANSLATOR_SECURITY);
   // Routes read their own bodies (form, JSON) through Fields.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
@@ -93,7 +103,7 @@ export function createTranslatorServer(opts: ServeOptions = {}): TranslatorServe
     service.pgts.path(pgtId);
     return streamJob(reply, service.pool, 'scheduleView', { pgtDir: service.pgts.root, pgtId });
   });
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page('DALiuGE translator (dlg-ts)', { view: 'viewer' })));
+  app.get('/', async (req, reply) => reply.type('text/html; charset=utf-8').send(page('DALiuGE translator (dlg-ts)', { view: 'viewer', token: queryToken(req) })));
 
   return {
     app,

@@ -76,7 +76,7 @@ export async function genPg(a: GenPgArgs, out: JobOutput): Promise<unknown> {
     await writeAll(out, dropListChunks(drops, trailing));
     return null;
   }
-  const client = new ManagerClient(a.deploy.base);
+  const client = new ManagerClient(a.deploy.base, { token: process.env.DLG_TOKEN });
   try {
     await submit(client, [...drops, trailing], { sessionId: a.deploy.sessionId });
   } catch (e) {

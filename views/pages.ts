@@ -17,6 +17,8 @@ export interface PageConfig {
   tab?: 'gantt' | 'matrix';
   /** a graph carried in the page itself (--emit html) */
   model?: GraphModel;
+  /** the bearer token the page was opened with (?token=): its requests and links carry it */
+  token?: string;
 }
 
 export function escapeHtml(s: string): string {
@@ -34,8 +36,9 @@ export interface Inline {
 }
 
 export function page(title: string, config: PageConfig, inline?: Inline): string {
-  const css = inline ? `<style>${inline.css}</style>` : '<link rel="stylesheet" href="/static/views/views.css">';
-  const js = inline ? `<script>${inline.js.replace(/<\/script/gi, '<\\/script')}</script>` : `<script src="/static/views/${config.view}.js"></script>`;
+  const q = config.token ? `?token=${encodeURIComponent(config.token)}` : '';
+  const css = inline ? `<style>${inline.css}</style>` : `<link rel="stylesheet" href="/static/views/views.css${q.replace(/&/g, '&amp;')}">`;
+  const js = inline ? `<script>${inline.js.replace(/<\/script/gi, '<\\/script')}</script>` : `<script src="/static/views/${config.view}.js${q}"></script>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><link rel="icon" href="data:,">${css}</head>
@@ -45,14 +48,14 @@ export function page(title: string, config: PageConfig, inline?: Inline): string
 `;
 }
 
-export function viewerPage(o: { title: string; pgtId?: string; partInfo?: string }): string {
-  return page(o.title, { view: 'viewer', pgtId: o.pgtId, partInfo: o.partInfo });
+export function viewerPage(o: { title: string; pgtId?: string; partInfo?: string; token?: string }): string {
+  return page(o.title, { view: 'viewer', pgtId: o.pgtId, partInfo: o.partInfo, token: o.token });
 }
 
-export function ganttPage(o: { title: string; pgtId: string; tab: 'gantt' | 'matrix' }): string {
-  return page(o.title, { view: 'gantt', pgtId: o.pgtId, tab: o.tab });
+export function ganttPage(o: { title: string; pgtId: string; tab: 'gantt' | 'matrix'; token?: string }): string {
+  return page(o.title, { view: 'gantt', pgtId: o.pgtId, tab: o.tab, token: o.token });
 }
 
-export function sessionPage(sessionId: string, kind: string): string {
-  return page(`Session ${sessionId} (${kind})`, { view: 'session', sessionId });
+export function sessionPage(sessionId: string, kind: string, token?: string): string {
+  return page(`Session ${sessionId} (${kind})`, { view: 'session', sessionId, token });
 }

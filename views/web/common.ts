@@ -3,9 +3,18 @@
 
 import type { PageConfigLike } from './types.ts';
 
+let cached: PageConfigLike | undefined;
+
 export function config(): PageConfigLike {
+  if (cached) return cached;
   const el = document.getElementById('dlg-config');
-  return el ? (JSON.parse(el.textContent ?? '{}') as PageConfigLike) : { view: 'viewer' };
+  return (cached = el ? (JSON.parse(el.textContent ?? '{}') as PageConfigLike) : { view: 'viewer' });
+}
+
+/** A same-server URL carrying the page's token (servers started with --token accept ?token= on GET). */
+export function withToken(url: string): string {
+  const t = config().token;
+  return t ? `${url}${url.includes('?') ? '&' : '?'}token=${encodeURIComponent(t)}` : url;
 }
 
 type Child = Node | string | null | undefined | false;
@@ -13,7 +22,8 @@ type Child = Node | string | null | undefined | false;
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | number | boolean | ((e: Event) => void)> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (typeof v === 'function') e.addEventListener(k.replace(/^on/, ''), v);
+    if (k === 'href' && typeof v === 'string' && v.startsWith('/')) e.setAttribute('href', withToken(v));
+    else if (typeof v === 'function') e.addEventListener(k.replace(/^on/, ''), v);
     else if (v === false) continue;
     else if (k === 'class') e.className = String(v);
     else e.setAttribute(k, v === true ? '' : String(v));
@@ -28,7 +38,7 @@ export function fmt(x: number): string {
 
 /** JSON from the server; an error answer becomes an Error carrying the server's detail. */
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { credentials: 'same-origin' });
+  const res = await fetch(withToken(url), { credentials: 'same-origin' });
   const text = await res.text();
   if (!res.ok) {
     let detail = text.slice(0, 500);

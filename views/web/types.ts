@@ -8,4 +8,5 @@ export interface PageConfigLike {
   sessionId?: string;
   tab?: 'gantt' | 'matrix';
   model?: GraphModel;
+  token?: string;
 }
