@@ -146,7 +146,7 @@ class Dashboard {
         return;
       }
     }
-    if (logs) into.replaceChildren(h('pre', {}, logs.map((r) => `${r.time} ${r.Level} ${r.Message}`).join('\n')));
+    if (logs) into.replaceChildren(logs.length ? h('pre', {}, logs.map((r) => `${r.time} ${r.Level} ${r.Message}`).join('\n')) : h('p', { class: 'none' }, 'no log lines (it failed because its input did)'));
   }
 
   private async select(s: Selection | undefined): Promise<void> {
