@@ -4,7 +4,7 @@
 // written under temporary names and renamed when all are complete.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DropNames, pgtChunks } from '../compiler/emit/pgt.ts';
 import { maxWeightedAntichain } from '../compiler/schedule/antichain.ts';
@@ -38,7 +38,21 @@ export interface Stored {
   drops: number;
 }
 
+/** The reference result line of a PGT already in the store, or undefined. */
+function storedBefore(dir: string, pgtId: string): string | undefined {
+  const id = join(dir, pgtId);
+  if (!existsSync(id) || !existsSync(id + STORED.meta)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(id + STORED.meta, 'utf8')) as { summary?: [string, string][] };
+    return meta.summary?.[meta.summary.length - 1]?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 class TempFile {
+  private closed = false;
+
   readonly path: string;
   private readonly fd: number;
 
@@ -54,6 +68,8 @@ class TempFile {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
   }
 }
@@ -82,6 +98,13 @@ export function storePgt(a: StoreArgs): Stored {
     }
     hash.update(`\0${a.parLabel}`);
     const pgtId = pgtIdOf(a.lgName, hash.digest('hex').slice(0, 16));
+    const known = storedBefore(a.pgtDir, pgtId);
+    if (known) {
+      // The same drop list and label were stored before: the store is content-addressed.
+      drops.close();
+      rmSync(drops.path, { force: true });
+      return { pgtId, partInfo: known, drops: t.n };
+    }
 
     const names = new DropNames(t, { oidPrefix: '1' }, { perDrop: false });
     const dag = dagOfTable(t);
@@ -129,11 +152,7 @@ export function storePgt(a: StoreArgs): Stored {
     return { pgtId, partInfo, drops: t.n };
   } catch (e) {
     for (const f of temps) {
-      try {
-        f.close();
-      } catch {
-        // already closed
-      }
+      f.close();
       rmSync(f.path, { force: true });
     }
     throw e;

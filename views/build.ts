@@ -135,7 +135,8 @@ export function groupsOfTable(t: DropTable): { groups: GroupInfo[]; groupOf: Int
 /** Thousands separated, for the summary rows. */
 export function figure(x: number): string {
   if (!Number.isFinite(x)) return '-';
-  return (Math.round(x * 100) / 100).toLocaleString('en-US');
+  const [int, frac] = String(Math.round(x * 100) / 100).split('.');
+  return int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
 }
 
 /** The --summary figures of a placement, as rows; the last row is the reference's result() line. */
