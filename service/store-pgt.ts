@@ -96,7 +96,8 @@ export function storePgt(a: StoreArgs): Stored {
       hash.update(c);
       drops.write(c);
     }
-    hash.update(`\0${a.parLabel}`);
+    // The id names the drop list and what was asked for it (recorded in the meta file).
+    hash.update(`\0${JSON.stringify([a.parLabel, a.numPar, a.numIslands, a.rmode, a.app, plan.algorithm, plan.params])}`);
     const pgtId = pgtIdOf(a.lgName, hash.digest('hex').slice(0, 16));
     const known = storedBefore(a.pgtDir, pgtId);
     if (known) {

@@ -80,6 +80,8 @@ export interface SessionProgress {
   total: number;
   /** drops per DropState */
   counts: number[];
+  /** application drops executing now (their state stays INITIALIZED until they end) */
+  running: number;
   /** per outline group (same order as the outline): drops per DropState, flat, 8 per group */
   groups: number[];
   /** drops in ERROR, first ones (at most `failedLimit`) */

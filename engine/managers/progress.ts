@@ -13,7 +13,7 @@
 import { dagFromDropSpecs } from '../../compiler/schedule/dag.ts';
 import { countPairs, groupEdgesOf, groupSpecs, partsOfSpecs } from '../../views/build.ts';
 import type { GroupInfo, SessionOutline, SessionProgress } from '../../views/model.ts';
-import { DROP_STATE_COUNT, DropState } from '../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState } from '../states.ts';
 
 export type { SessionOutline, SessionProgress } from '../../views/model.ts';
 
@@ -52,6 +52,7 @@ export class ProgressTracker {
   private cachedVersion = -1;
   private groupCounts = new Int32Array(0);
   private failedAll: number[] = [];
+  private runningCount = 0;
 
   constructor(readonly outline: SessionOutline, readonly groupOf: Int32Array) {
     outline.groups.forEach((g, i) => this.index.set(g.key, i));
@@ -68,18 +69,24 @@ export class ProgressTracker {
    * `state(i)`: the state of drop i (spec order). `version` changes whenever any state does;
    * the O(drops) scan runs at most once per version.
    */
-  progress(status: number, counts: number[], version: number, state: (i: number) => number, oid: (i: number) => string, opts: ProgressOptions = {}): SessionProgress {
+  progress(
+    status: number, counts: number[], version: number, state: (i: number) => number, oid: (i: number) => string,
+    opts: ProgressOptions = {}, running: (i: number) => boolean = () => false,
+  ): SessionProgress {
     const G = this.outline.groups.length;
     if (version !== this.cachedVersion) {
       const gc = new Int32Array(G * DROP_STATE_COUNT);
       const failed: number[] = [];
+      let run = 0;
       for (let i = 0; i < this.groupOf.length; i++) {
         const s = state(i);
         gc[this.groupOf[i]! * DROP_STATE_COUNT + s]!++;
         if (s === DropState.ERROR) failed.push(i);
+        else if (running(i)) run++;
       }
       this.groupCounts = gc;
       this.failedAll = failed;
+      this.runningCount = run;
       this.cachedVersion = version;
     }
     const failedLimit = opts.failedLimit ?? DEFAULT_FAILED_LIMIT;
@@ -96,7 +103,7 @@ export class ProgressTracker {
     }
     const groups = this.outline.groups;
     return {
-      status, total: this.groupOf.length, counts, groups: Array.from(this.groupCounts),
+      status, total: this.groupOf.length, counts, running: this.runningCount, groups: Array.from(this.groupCounts),
       failed: this.failedAll.slice(0, failedLimit).map((i) => ({ oid: oid(i), group: this.groupOf[i]!, name: groups[this.groupOf[i]!]!.name })),
       expanded,
     };
@@ -146,8 +153,10 @@ export function mergeProgress(outline: SessionOutline, parts: readonly { outline
   const groups = new Array<number>(outline.groups.length * DROP_STATE_COUNT).fill(0);
   const failed: SessionProgress['failed'] = [];
   const expanded: SessionProgress['expanded'] = {};
+  let running = 0;
   for (const { outline: o, progress: p } of parts) {
     p.counts.forEach((c, s) => (counts[s]! += c));
+    running += p.running;
     o.groups.forEach((g, j) => {
       const i = index.get(g.key)!;
       for (let s = 0; s < DROP_STATE_COUNT; s++) groups[i * DROP_STATE_COUNT + s]! += p.groups[j * DROP_STATE_COUNT + s] ?? 0;
@@ -157,7 +166,7 @@ export function mergeProgress(outline: SessionOutline, parts: readonly { outline
   }
   const limit = opts.expandLimit ?? DEFAULT_EXPAND_LIMIT;
   for (const k of Object.keys(expanded)) expanded[k] = expanded[k]!.slice(0, limit);
-  return { status, total: outline.total, counts, groups, failed: failed.slice(0, opts.failedLimit ?? DEFAULT_FAILED_LIMIT), expanded };
+  return { status, total: outline.total, counts, running, groups, failed: failed.slice(0, opts.failedLimit ?? DEFAULT_FAILED_LIMIT), expanded };
 }
 
 /**
@@ -188,7 +197,7 @@ export class DefaultProgress {
     const e = await this.entry(m, sessionId);
     const statusValue = await m.sessionStatus(sessionId);
     const status = typeof statusValue === 'number' ? statusValue : overall(statusValue);
-    let states: Record<string, { status: number }> = {};
+    let states: Record<string, { status: number; execStatus?: number }> = {};
     try {
       states = await m.graphStatus(sessionId);
     } catch {
@@ -196,7 +205,8 @@ export class DefaultProgress {
     }
     const counts = new Array<number>(DROP_STATE_COUNT).fill(0);
     for (const v of Object.values(states)) counts[v.status]!++;
-    return e.tracker.progress(status, counts, ++e.version, (i) => states[e.oids[i]!]?.status ?? DropState.INITIALIZED, (i) => e.oids[i]!, opts);
+    return e.tracker.progress(status, counts, ++e.version, (i) => states[e.oids[i]!]?.status ?? DropState.INITIALIZED, (i) => e.oids[i]!, opts,
+      (i) => states[e.oids[i]!]?.execStatus === AppState.RUNNING);
   }
 }
 
@@ -204,7 +214,7 @@ export class DefaultProgress {
 export interface ManagerLike {
   graph(sessionId: string): Promise<Record<string, unknown>>;
   graphSize(sessionId: string): Promise<number>;
-  graphStatus(sessionId: string): Promise<Record<string, { status: number }>>;
+  graphStatus(sessionId: string): Promise<Record<string, { status: number; execStatus?: number }>>;
   sessionStatus(sessionId: string): Promise<number | Record<string, unknown>>;
 }
 

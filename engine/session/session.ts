@@ -11,7 +11,7 @@ import { FileDrop } from '../drops/file.ts';
 import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import { invalidGraph, invalidSessionState, noDrop } from '../errors.ts';
-import { DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
@@ -327,6 +327,10 @@ export class Session implements DropHost {
     if (to === DropState.ERROR) this.errorCount++;
   }
 
+  execStatusChanged(app: AppDrop): void {
+    if ((app.flags & F_PROXY) === 0) this.version++;
+  }
+
   leafDone(drop: Drop): void {
     ++this.leavesDone;
     if (drop instanceof EndDrop || this.leavesDone === this.leaves) this.finish();
@@ -402,7 +406,8 @@ export class Session implements DropHost {
   progress(opts: ProgressOptions = {}): SessionProgress {
     const drops = this.drops;
     const specs = this.specs;
-    return this.progressTracker().progress(this.status, [...this.counts], this.version, (i) => drops[i]?.status ?? DropState.INITIALIZED, (i) => specs[i]!.oid, opts);
+    return this.progressTracker().progress(this.status, [...this.counts], this.version, (i) => drops[i]?.status ?? DropState.INITIALIZED, (i) => specs[i]!.oid, opts,
+      (i) => { const d = drops[i]; return d instanceof AppDrop && d.execStatus === AppState.RUNNING; });
   }
 
   summary(): StatusSummary {

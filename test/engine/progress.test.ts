@@ -53,6 +53,7 @@ test('outline and progress of a running session: groups by lg_key, counts per st
   const p = (await (await fetch(`${api}/graph/progress?expand=work,nope`)).json()) as SessionProgress;
   t.is(p.status, SessionState.RUNNING);
   t.is(p.total, outline.total);
+  t.is(p.running, 1, 'the gate is running');
   t.deepEqual(p.failed.map((f) => [f.oid, f.name]), [['fail', 'fail'], ['fail-out', 'fail-out']]);
   t.is(groupCounts(outline, p, 'work')[DropState.INITIALIZED], width);
   t.deepEqual(Object.keys(p.expanded), ['work']);
@@ -64,6 +65,7 @@ test('outline and progress of a running session: groups by lg_key, counts per st
   t.is(await waitForSession(node.client, sessionId, { pollIntervalMs: 25 }), SessionState.FAILED);
   const end = (await (await fetch(`${api}/graph/progress?expand=work&expandLimit=2`)).json()) as SessionProgress;
   t.is(end.status, SessionState.FAILED);
+  t.is(end.running, 0);
   t.is(groupCounts(outline, end, 'work')[DropState.COMPLETED], width);
   t.is(groupCounts(outline, end, 'res')[DropState.COMPLETED], width);
   t.is(end.counts.reduce((a, b) => a + b, 0), end.total);

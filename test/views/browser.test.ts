@@ -132,6 +132,7 @@ if (needsChromium(test)) {
     await ready(page);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     t.is(await page.textContent('#session-status'), 'RUNNING');
+    await page.waitForFunction(() => document.querySelector('#running')?.textContent === '1', undefined, { timeout: 20_000 });
     // The failing branch: two drops in ERROR, listed first with the app's stderr.
     await page.waitForFunction(() => document.querySelector('#counts tr[data-state="ERROR"] td')?.textContent === '2', undefined, { timeout: 20_000 });
     await page.waitForSelector('#failed li[data-oid="fail"] pre');

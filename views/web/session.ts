@@ -107,6 +107,7 @@ class Dashboard {
     this.bar.setAttribute('aria-valuenow', String(Math.round((100 * done) / total)));
     this.counts.replaceChildren(
       h('tr', {}, h('th', {}, 'session'), h('td', { id: 'session-status' }, status)),
+      h('tr', { 'data-state': 'RUNNING-APPS' }, h('th', {}, 'apps running now'), h('td', { class: 'num', id: 'running' }, fmt(p.running ?? 0))),
       ...STATES.map((s, i) => h('tr', { 'data-state': s.name }, h('th', {}, h('span', { class: 'swatch', style: `background:${s.colour}` }), s.name), h('td', { class: 'num' }, fmt(p.counts[i] ?? 0)))));
     this.showFailed();
   }

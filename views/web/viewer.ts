@@ -89,6 +89,20 @@ function selectionPanel(m: GraphModel, out: HTMLElement, s: Selection | undefine
   out.replaceChildren(h('h2', {}, 'Selected'), h('table', { class: 'summary', id: 'selection' }, ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v)))));
 }
 
+/**
+ * Deploy through the translator (GET /gen_pg with dlg_mgr_deploy): it maps the PGT onto the
+ * manager's nodes, deploys, and the 307 it answers lands on the manager's session page.
+ */
+function deployForm(pgtId: string): HTMLElement {
+  const saved = localStorage.getItem('dlg.manager_url') ?? 'http://localhost:8001';
+  const url = h('input', { type: 'url', name: 'dlg_mgr_url', value: saved, required: true, 'aria-label': 'manager URL', size: 28 });
+  return h('form', { method: 'get', action: '/gen_pg', id: 'deploy', onsubmit: () => localStorage.setItem('dlg.manager_url', url.value) },
+    h('h2', {}, 'Deploy'),
+    h('input', { type: 'hidden', name: 'pgt_id', value: pgtId }), h('input', { type: 'hidden', name: 'dlg_mgr_deploy', value: 'on' }),
+    ...(config().token ? [h('input', { type: 'hidden', name: 'token', value: config().token! })] : []),
+    url, ' ', h('button', { type: 'submit' }, 'deploy'));
+}
+
 function show(m: GraphModel, app: HTMLElement): void {
   const c = config();
   document.getElementById('subtitle')!.textContent = c.partInfo ?? `${m.kind.toUpperCase()} · ${fmt(m.drops)} drops · ${fmt(m.edges)} edges`;
@@ -105,6 +119,7 @@ function show(m: GraphModel, app: HTMLElement): void {
   app.replaceChildren(h('div', { class: 'layout' }, h('section', { class: 'main' }, toolbar, canvas), side));
   view = new GraphView(canvas, m, painterOf(m, () => view));
   side.append(selected, results, groupsTable(m, view));
+  if (m.pgtId) side.insertBefore(deployForm(m.pgtId), selected);
   view.onSelect = (s) => selectionPanel(m, selected, s);
   let timer: number | undefined;
   input.addEventListener('input', () => {
