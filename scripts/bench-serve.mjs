@@ -147,8 +147,8 @@ async function smallLatencies(base, ms, stop) {
 }
 
 async function bigUnroll(base) {
-  // hello_pipeline's scatter makes about 2.7 drops per copy.
-  const copies = String(Math.round(BIG / 2.714));
+  // hello_pipeline's scatter makes about 2.33 drops per copy.
+  const copies = String(Math.round(BIG / 2.333));
   const filledRes = await fetch(`${base}/lg_fill`, { method: 'POST', body: new URLSearchParams({ lg_content: readFileSync(hello, 'utf8'), parameters: JSON.stringify({ 'Greetings.num_of_copies': Number(copies) }) }) });
   const filled = await filledRes.text();
   const idle = await smallLatencies(base, 4000, { done: false });
@@ -178,7 +178,7 @@ async function viewerTti() {
   const { chromium } = await import('playwright-core');
   const built = spawnSync(process.execPath, [join(root, 'scripts/build-views.mjs')], { encoding: 'utf8' });
   if (built.status !== 0) throw new Error(built.stderr);
-  const cases = [['10 drops (baseline)', 3], ['10^4 drops', 3690], ['10^5 drops', 36900]];
+  const cases = [['10 drops (baseline)', 3], ['10^4 drops', 4286], ['10^5 drops', 42860]];
   const profile = mkdtempSync(join(work, 'chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, viewport: { width: 1280, height: 800 },

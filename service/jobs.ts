@@ -4,7 +4,7 @@
 
 import { CODES, hasErrors, type Diagnostic } from '../compiler/diagnostics.ts';
 import { loadSource, readSource, type LoadedInput } from '../compiler/load/index.ts';
-import { HttpError } from './http.ts';
+import { HttpError, formDecode } from './http.ts';
 import { genPgt, lgFill, mapJob, partitionJob, unrollAndPartitionJob, unrollJob } from './translate-jobs.ts';
 import { genPg, genPgSpec, ganttMatrix, scheduleMatrices, scheduleView } from './stored-jobs.ts';
 
@@ -17,6 +17,8 @@ export interface JobOutput {
 export interface Src {
   name: string;
   text?: string;
+  /** the text still form-encoded (decoded here, in the worker) */
+  encoded?: string;
   path?: string;
 }
 
@@ -38,7 +40,8 @@ export function failWith(diagnostics: Diagnostic[], status = 400): HttpError {
 }
 
 export function load(src: Src): LoadedInput {
-  const source = src.path !== undefined ? readSource(src.path) : { value: { file: src.name, text: src.text ?? '' }, diagnostics: [] };
+  const text = src.encoded !== undefined ? formDecode(src.encoded) : src.text ?? '';
+  const source = src.path !== undefined ? readSource(src.path) : { value: { file: src.name, text }, diagnostics: [] };
   if (!source.value) throw failWith(source.diagnostics, 404);
   const r = loadSource({ file: src.name, text: source.value.text });
   if (!r.value || hasErrors(r.diagnostics)) throw failWith(r.diagnostics);

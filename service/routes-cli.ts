@@ -12,9 +12,9 @@ import type { Src } from './jobs.ts';
 
 function source(s: Service, f: Fields, kind: 'lg' | 'pgt'): Src {
   const name = f.str(`${kind}_name`);
-  const content = f.str(`${kind}_content`);
+  const content = f.text(`${kind}_content`);
   if (name !== undefined && content !== undefined) throw new HttpError(400, `Need to supply either ${kind}_name or ${kind}_content, not both`);
-  if (content !== undefined) return { name: `${kind}_content`, text: content };
+  if (content !== undefined) return { name: `${kind}_content`, ...content };
   if (name !== undefined) return { name, path: s.lgs.path(name, `${kind}_name`) };
   throw new HttpError(400, `Need to supply ${kind}_name (a graph of the repository) or ${kind}_content (the graph's JSON)`);
 }

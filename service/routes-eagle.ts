@@ -156,8 +156,9 @@ export function registerEagleRoutes(app: FastifyInstance, s: Service): void {
   app.post('/gen_pgt', async (req, reply) => {
     const f = fields(req);
     const lgName = f.required('lg_name');
-    const json = f.required('json_data');
-    return genPgtPage(s, req, reply, genPgtArgs(s, f, { name: lgName, text: json }, lgName));
+    const json = f.text('json_data');
+    if (!json) throw badField('json_data', 'this field is required');
+    return genPgtPage(s, req, reply, genPgtArgs(s, f, { name: lgName, ...json }, lgName));
   });
 
   app.get('/gen_pgt', async (req, reply) => {

@@ -53,7 +53,7 @@ function positiveInt(v: string): number {
 
 const program = new Command()
   .name('dlg-translate')
-  .description('Translate a DALiuGE logical graph (template) into a physical graph template')
+  .description('Translate a DALiuGE logical graph (template) into a physical graph template\n(`dlg-translate serve --help`: the translator service for EAGLE)')
   .argument('<input>', "logical graph (.graph/.json), or a PGT drop list; '-' reads stdin")
   .option('--emit <kind>', 'what to write: lg (filled logical graph), pgt (drops), pgtp (drops with node/island labels), pg (drops on hosts), html (the graph viewer as one self-contained file)', choice(['lg', 'pgt', 'pgtp', 'pg', 'html'] as const), 'pgt')
   .option('-o, --output <file>', 'write here instead of stdout (written only if the whole run succeeds)')

@@ -3,7 +3,7 @@
 // Requests carry the Origin a browser would send (EAGLE's, then the translator's page's).
 
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionProgress } from '../../views/model.ts';
@@ -104,4 +104,17 @@ test('EAGLE flow: gen_pgt form → pgt_jsonbody → gen_pg_spec → create, appe
   }
   t.is(progress!.status, SessionState.FINISHED);
   t.is(progress!.counts[2], 10, 'all 10 drops COMPLETED');
+});
+
+test('dlg-translate serve: usage errors exit 2 with a message, no stack trace', (t) => {
+  for (const [args, pattern] of [
+    [['--port', 'eighty'], /--port must be an integer/],
+    [['--max-drops', '0'], /--max-drops must be an integer from 1/],
+    [['--allow-origin', 'ftp://x'], /must be http or https/],
+  ] as const) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'compiler/cli/dlg-translate.ts'), 'serve', ...args], { cwd: repoRoot, encoding: 'utf8' });
+    t.is(r.status, 2, args.join(' '));
+    t.regex(r.stderr, pattern);
+    t.notRegex(r.stderr, /\n\s+at /);
+  }
 });
