@@ -75,14 +75,14 @@ const STYLE: cytoscape.StylesheetJson = [
   {
     selector: 'node.box',
     style: {
-      shape: 'round-rectangle', label: 'data(label)', 'text-valign': 'top', 'text-halign': 'center', 'font-size': 12,
-      'background-color': '#f4f6f9', 'border-width': 1, 'border-color': '#8a94a6', padding: '12px',
+      shape: 'round-rectangle', width: 'data(w)', height: 'data(h)', label: 'data(label)', 'text-valign': 'top', 'text-halign': 'center',
+      'font-size': 12, 'background-color': '#f4f6f9', 'border-width': 1, 'border-color': '#8a94a6', 'z-index': 0,
     },
   },
-  { selector: 'node.drop', style: { width: 14, height: 14, 'background-color': 'data(c)', 'border-width': 0, label: '' } },
+  { selector: 'node.drop', style: { width: 14, height: 14, 'background-color': 'data(c)', 'border-width': 0, label: '', 'z-index': 2 } },
   { selector: 'node.drop.app', style: { shape: 'round-rectangle' } },
-  { selector: 'node.more', style: { width: 36, height: 14, shape: 'round-rectangle', 'background-color': '#fff', label: 'data(label)', 'font-size': 9, 'text-valign': 'center' } },
-  { selector: 'edge', style: { width: 'data(w)', 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.7, 'curve-style': 'bezier', opacity: 0.8 } },
+  { selector: 'node.more', style: { width: 36, height: 14, shape: 'round-rectangle', 'background-color': '#fff', label: 'data(label)', 'font-size': 9, 'text-valign': 'center', 'z-index': 2 } },
+  { selector: 'edge', style: { width: 'data(w)', 'line-color': '#9aa3b2', 'target-arrow-color': '#9aa3b2', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.7, 'curve-style': 'straight', opacity: 0.8 } },
   { selector: ':selected', style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.25, 'overlay-padding': 4 } },
   { selector: '.hit', style: { 'border-width': 4, 'border-color': '#f0b400' } },
 ];
@@ -98,7 +98,7 @@ export class GraphView {
 
   constructor(container: HTMLElement, readonly data: GraphData, readonly painter: Painter) {
     this.cy = cytoscape({
-      container, style: STYLE, minZoom: 0.02, maxZoom: 4,
+      container, style: STYLE, minZoom: 0.02, maxZoom: 4, autoungrabify: true,
       textureOnViewport: data.groups.length > 300, hideEdgesOnViewport: data.groups.length > 300, pixelRatio: 1,
     });
     const d = data.detail;
@@ -175,8 +175,10 @@ export class GraphView {
         const cells = c.items.length + (c.total > c.items.length ? 1 : 0);
         const cols = Math.max(1, Math.ceil(Math.sqrt(cells * 2)));
         grids.set(g, { ...c, cols });
-        layout.setNode(`g${g}`, { width: cols * 22 + 30, height: Math.ceil(cells / cols) * 22 + 40 });
-        els.push({ group: 'nodes', data: { id: `g${g}`, label: `${gi.name} (${c.total.toLocaleString('en-US')} drops${c.total > c.items.length ? `, ${c.items.length} shown` : ''})` }, classes: 'box' });
+        const w = cols * 22 + 30;
+        const hgt = Math.ceil(cells / cols) * 22 + 40;
+        layout.setNode(`g${g}`, { width: w, height: hgt });
+        els.push({ group: 'nodes', data: { id: `g${g}`, w, h: hgt, label: `${gi.name} (${c.total.toLocaleString('en-US')} drops${c.total > c.items.length ? `, ${c.items.length} shown` : ''})` }, classes: 'box' });
       } else {
         const label = `${gi.name}\n${gi.count.toLocaleString('en-US')} drop${gi.count === 1 ? '' : 's'}`;
         const w = Math.min(180, 24 + 6.2 * Math.max(Math.min(gi.name.length, 28), 10));
@@ -208,24 +210,22 @@ export class GraphView {
       const g = Number(id.slice(1));
       const p = layout.node(id);
       const grid = grids.get(g);
-      if (!grid) {
-        e.position = { x: p.x, y: p.y };
-        continue;
-      }
+      e.position = { x: p.x, y: p.y };
+      if (!grid) continue;
       const left = p.x - p.width / 2 + 26;
       const top = p.y - p.height / 2 + 34;
       grid.items.forEach((it, k) => {
         const id2 = it.index >= 0 ? `d${it.index}` : `x${g}_${k}`;
         if (it.index >= 0) this.shown.set(it.index, id2);
         positioned.push({
-          group: 'nodes', data: { id: id2, parent: id, g, i: it.index, oid: it.oid, c: it.colour },
+          group: 'nodes', data: { id: id2, g, i: it.index, oid: it.oid, c: it.colour },
           position: { x: left + (k % grid.cols) * 22, y: top + Math.floor(k / grid.cols) * 22 }, classes: groups[g]!.app ? 'drop app' : 'drop',
         });
       });
       if (grid.total > grid.items.length) {
         const k = grid.items.length;
         positioned.push({
-          group: 'nodes', data: { id: `m${g}`, parent: id, label: `+${(grid.total - k).toLocaleString('en-US')}` },
+          group: 'nodes', data: { id: `m${g}`, g, label: `+${(grid.total - k).toLocaleString('en-US')}` },
           position: { x: left + (k % grid.cols) * 22 + 10, y: top + Math.floor(k / grid.cols) * 22 }, classes: 'more',
         });
       }
