@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { HttpError } from '../../service/http.ts';
+import { HttpError, formDecode, formPairs } from '../../service/http.ts';
 import { checkPgtId, confined } from '../../service/repo.ts';
 import { dropsOf, form, ourGraphs, startTranslator } from './helpers.ts';
 
@@ -125,4 +125,17 @@ test('names from requests stay inside their directory, whatever they are (fuzzed
       return e instanceof HttpError && e.status === 404;
     }
   }), { numRuns: 2000 });
+});
+
+test('form bodies decode as URLSearchParams does; a broken %-escape is a 400 (fuzzed)', async (t) => {
+  fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 40 })), { maxLength: 6 }), (pairs) => {
+    const body = new URLSearchParams(pairs).toString();
+    const ours = [...formPairs(body)].map(([k, v]) => [k, formDecode(v)]);
+    return JSON.stringify(ours) === JSON.stringify([...new URLSearchParams(body)]);
+  }), { numRuns: 1000 });
+  t.throws(() => formDecode('%E0%A4%A'), { instanceOf: HttpError, message: /bad %-escape/ });
+  const tr = await startTranslator(t);
+  const r = await fetch(`${tr.base}/unroll`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'lg_content=%ZZ' });
+  t.is(r.status, 400);
+  t.regex(((await r.json()) as { detail: string }).detail, /malformed form body/);
 });
