@@ -32,7 +32,7 @@ export async function serve(argv: string[]): Promise<number> {
     .option('-p, --port <port>', 'port to listen on', integer('--port', 0, 65535), 8084)
     .option('-d, --lg-dir <dir>', 'logical graph repository: graphs in its sub-directories (GET /gen_pgt, /jsonbody, *_name fields)')
     .option('-t, --pgt-dir <dir>', 'where translated PGTs are stored', DEFAULT_PGT_DIR)
-    .option('--max-drops <n>', 'refuse translations into more drops (HTTP 413)', integer('--max-drops', 1))
+    .option('--max-drops <n>', 'refuse translations into more drops (HTTP 413; default 50,000,000, as dlg-translate)', integer('--max-drops', 1))
     .option('--workers <n>', 'translation worker threads (default: 2, or the cores up to 4)', integer('--workers', 1, 64))
     .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 2000), 256)
     .exitOverride()
