@@ -19,6 +19,8 @@ export interface ClusterOptions extends SecurityCliOptions {
   host: string;
   dlgRoot: string;
   maxWorkers?: number;
+  dataDir: string[];
+  appTimeout?: number;
   probeInterval?: number;
   probeDeadline?: number;
 }
@@ -65,7 +67,11 @@ export async function runCluster(opts: ClusterOptions): Promise<number> {
     return p;
   };
   try {
-    const workers = opts.maxWorkers ? ['--max-workers', String(opts.maxWorkers)] : [];
+    const workers = [
+      ...(opts.maxWorkers ? ['--max-workers', String(opts.maxWorkers)] : []),
+      ...opts.dataDir.flatMap((d) => ['--data-dir', resolve(d)]),
+      ...(opts.appTimeout ? ['--app-timeout', String(opts.appTimeout)] : []),
+    ];
     const nms = await Promise.all(
       Array.from({ length: N }, (_, k) => start('nm', ['--port', portOf(opts.basePort, k), '--dlg-root', join(root, `nm${k}`), ...workers], `nm${k}`)),
     );

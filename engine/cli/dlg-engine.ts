@@ -51,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
     .option('-H, --host <host>', 'address every manager listens on', '127.0.0.1')
     .option('--dlg-root <dir>', 'each manager gets its own folder under it (nm0, nm1, …, dim0, …, mm)', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once per node manager', integer('--max-workers', 1), availableParallelism())
+    .option('--data-dir <dir>', "passed to every node manager: a directory FileDROPs may read and write (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--app-timeout <seconds>', 'passed to every node manager: end bash commands running longer', seconds('--app-timeout'))
     .option('--probe-interval <s>', 'seconds between health probes', seconds('--probe-interval'))
     .option('--probe-deadline <s>', 'a silent child is lost after this many seconds', seconds('--probe-deadline'))
     .action((opts: ClusterOptions) => {

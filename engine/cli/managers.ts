@@ -27,7 +27,7 @@ export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER
 export function seconds(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new InvalidArgumentError(`${name} must be a number of seconds above 0`);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
     return n;
   };
 }
@@ -52,10 +52,15 @@ export function addManagerOptions(cmd: Command, defaultPort: number): Command {
 
 export interface NmOptions extends ManagerOptions {
   maxWorkers: number;
+  dataDir: string[];
+  appTimeout?: number;
 }
 
 export function addNodeOptions(cmd: Command): Command {
-  return addManagerOptions(cmd, NODE_PORT).option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism());
+  return addManagerOptions(cmd, NODE_PORT)
+    .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
+    .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--app-timeout <seconds>', "end bash commands running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
 }
 
 /** The security options of a manager's command line; warns when it is exposed without a token. */
@@ -69,7 +74,14 @@ export function managerSecurity(opts: ManagerOptions): SecurityOptions {
 export function runNodeManager(opts: NmOptions): Promise<number> {
   const security = managerSecurity(opts);
   // Peers share the hierarchy's token.
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpPeerLink({ token: security.token }) });
+  const nm = new NodeManager({
+    dlgRoot: opts.dlgRoot,
+    maxWorkers: opts.maxWorkers,
+    hostLabel: opts.host,
+    remote: new HttpPeerLink({ token: security.token }),
+    dataDirs: opts.dataDir,
+    appTimeout: opts.appTimeout,
+  });
   return serve((stop) => ({
     app: createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop, security }),
     what: 'node manager',

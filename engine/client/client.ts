@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { DropSpec } from '../drops/spec.ts';
 import type { DropLogs, SessionInfo, SessionListEntry } from '../managers/manager.ts';
 import type { DropStatus, StatusSummary } from '../session/session.ts';
+import type { ProgressOptions, SessionOutline, SessionProgress } from '../managers/progress.ts';
 
 /** The manager answered with an error body {"type", "args"} (or something else non-2xx). */
 export class ManagerError extends Error {
@@ -14,7 +15,8 @@ export class ManagerError extends Error {
     readonly type: string,
     readonly args: unknown[],
   ) {
-    super(`${type} (HTTP ${httpStatus}) from ${url}: ${describeArgs(args)}`);
+    const detail = describeArgs(args);
+    super(`${type} (HTTP ${httpStatus}) from ${url}${detail ? `: ${detail}` : ''}`);
     this.name = 'ManagerError';
   }
 }
@@ -24,11 +26,25 @@ export class ConnectionError extends Error {
   constructor(
     readonly url: string,
     cause: unknown,
+    message?: string,
   ) {
     const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(`cannot reach the manager at ${url}: ${why}`, { cause });
+    super(message ?? `cannot reach the manager at ${url}: ${why}`, { cause });
     this.name = 'ConnectionError';
   }
+}
+
+/** The manager took the request but did not answer within the client's timeout. */
+export class RequestTimeout extends ConnectionError {
+  constructor(url: string, readonly request: string, readonly seconds: number) {
+    super(url, undefined, `no answer from the manager at ${url} within ${seconds} s to ${request} (a longer --timeout gives it more time)`);
+    this.name = 'RequestTimeout';
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 /** A 555 body lists each failing sub-manager: one line each, "host: Type: message". */
@@ -46,9 +62,9 @@ function describeArgs(args: unknown[]): string {
 }
 
 export interface ClientOptions {
-  /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
+  /** Per-request timeout, answer included; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
   timeoutMs?: number;
-  /** Sent as `Authorization: Bearer <token>` to managers started with a token. */
+  /** Sent as `Authorization: Bearer <token>` on every request (servers started with --token). */
   token?: string;
   /** Told when each request starts and ends (`answered`: the manager sent any HTTP answer). */
   observer?: { start(method: string, path: string): void; end(method: string, path: string, answered: boolean): void };
@@ -74,10 +90,11 @@ export class ManagerClient {
     this.token = opts.token || undefined;
   }
 
-  private async request(method: string, path: string, body?: Body, timeoutMs = this.timeoutMs): Promise<Response> {
+  /** The answer's status and whole body; every failure to get them is a ConnectionError. */
+  private async request(method: string, path: string, body?: Body, timeoutMs = this.timeoutMs, binary = false): Promise<{ res: Response; text: string; bytes?: Buffer }> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     let payload: string | Buffer | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';
@@ -91,16 +108,20 @@ export class ManagerClient {
       payload = body.raw;
     }
     let res: Response;
+    let text = '';
+    let bytes: Buffer | undefined;
     this.observer?.start(method, path);
     try {
       res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+      if (binary && res.ok) bytes = Buffer.from(await res.arrayBuffer());
+      else text = await res.text();
     } catch (err) {
       this.observer?.end(method, path, false);
+      if (isTimeout(err)) throw new RequestTimeout(this.baseUrl, `${method} ${path}`, timeoutMs / 1000);
       throw new ConnectionError(this.baseUrl, err);
     }
     this.observer?.end(method, path, true);
     if (!res.ok) {
-      const text = await res.text().catch(() => '');
       let type = `HTTP${res.status}`;
       let args: unknown[] = [text.slice(0, 500) || res.statusText];
       try {
@@ -114,12 +135,11 @@ export class ManagerClient {
       }
       throw new ManagerError(url, res.status, type, args);
     }
-    return res;
+    return { res, text, bytes };
   }
 
   private async json<T>(method: string, path: string, body?: Body, timeoutMs?: number): Promise<T> {
-    const res = await this.request(method, path, body, timeoutMs);
-    const text = await res.text();
+    const { text } = await this.request(method, path, body, timeoutMs);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -184,7 +204,7 @@ export class ManagerClient {
     return this.json('GET', `${this.s(sessionId)}/repro/status`);
   }
   async sessionLog(sessionId: string): Promise<string> {
-    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text();
+    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text;
   }
   sessionDir(sessionId: string): Promise<{ dir: string }> {
     return this.json('GET', `${this.s(sessionId)}/dir`);
@@ -205,6 +225,10 @@ export class ManagerClient {
   // Node manager routes.
   node(): Promise<{ sessions: SessionListEntry[] }> {
     return this.json('GET', '/api');
+  }
+  /** Session directories on disk without a live session (earlier runs); NM and DIM. */
+  pastSessions(): Promise<{ sessionId: string }[]> {
+    return this.json('GET', '/api/past_sessions');
   }
   async link(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
     await this.json('POST', `${this.s(sessionId)}/graph/link`, { form: { lhOID, rhOID, linkType: String(linkType) } });
@@ -235,14 +259,24 @@ export class ManagerClient {
   async removeNode(node: string): Promise<void> {
     await this.json('DELETE', `/api/node/${encodeURIComponent(node)}`);
   }
-  pastSessions(): Promise<{ sessionId: string }[]> {
-    return this.json('GET', '/api/past_sessions');
-  }
   /** The session's log: a text file from a node manager, a gzipped tarball from a composite one. */
   async sessionLogFile(sessionId: string): Promise<{ filename: string; type: string; bytes: Buffer }> {
-    const res = await this.request('GET', `${this.s(sessionId)}/logs`);
+    const { res, bytes } = await this.request('GET', `${this.s(sessionId)}/logs`, undefined, this.timeoutMs, true);
     const m = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
-    return { filename: m?.[1] ?? `dlg_${sessionId}.log`, type: res.headers.get('content-type') ?? '', bytes: Buffer.from(await res.arrayBuffer()) };
+    return { filename: m?.[1] ?? `dlg_${sessionId}.log`, type: res.headers.get('content-type') ?? '', bytes: bytes ?? Buffer.alloc(0) };
+  }
+  /** Our extension (the session dashboard): the graph grouped by LG node. */
+  graphOutline(sessionId: string): Promise<SessionOutline> {
+    return this.json('GET', `${this.s(sessionId)}/graph/outline`);
+  }
+  /** Our extension (the session dashboard): counts per state and group, failed and expanded drops. */
+  graphProgress(sessionId: string, opts: ProgressOptions = {}): Promise<SessionProgress> {
+    const q = new URLSearchParams();
+    if (opts.expand?.length) q.set('expand', opts.expand.join(','));
+    if (opts.expandLimit !== undefined) q.set('expandLimit', String(opts.expandLimit));
+    if (opts.failedLimit !== undefined) q.set('failedLimit', String(opts.failedLimit));
+    const qs = q.toString();
+    return this.json('GET', `${this.s(sessionId)}/graph/progress${qs ? `?${qs}` : ''}`);
   }
   /** Any GET route answering JSON, for the proxied `/api/node/<node>/...` routes. */
   get<T = unknown>(path: string): Promise<T> {

@@ -7,8 +7,8 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
-import { fetchNodes, managerBase, type DropMapper } from '../../compiler/map/index.ts';
-import { ManagerClient } from './client.ts';
+import { type DropMapper, managerBase, nodesFromAnswer } from '../../compiler/map/index.ts';
+import { ConnectionError, ManagerClient, ManagerError } from './client.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -17,6 +17,8 @@ export interface TranslateOptions {
   url?: string;
   /** The graph's file name, for diagnostics. */
   file?: string;
+  /** Refuse an LG that unrolls to more drops (default: the compiler's DEFAULT_MAX_DROPS). */
+  maxDrops?: number;
   /** Bearer token of the manager (and of the island managers a master reports). */
   token?: string;
 }
@@ -56,6 +58,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const t = translate(loaded.value, {
     emit: layout ? 'pgtp' : 'pgt',
     oidPrefix: '1',
+    maxDrops: opts.maxDrops,
     fill: (doc, f) => fill(doc, { params }, f),
     place: layout ? { algorithm: 'metis', numPartitions: nodeCount, numIslands: layout.length } : undefined,
   });
@@ -83,18 +86,24 @@ export interface IslandLayout {
  * which lists its nodes; an island manager is one island of the nodes it reports (GET
  * /api/nodes). Undefined for a node manager, which has neither.
  */
-export async function managerLayout(url: string, token?: string): Promise<IslandLayout[] | undefined> {
-  const client = new ManagerClient(managerBase(url).base, { token, timeoutMs: 30_000 });
-  const islands = await client.islands().catch(() => undefined);
-  if (Array.isArray(islands) && islands.length > 0) {
-    const all = await Promise.all(
-      islands.map(async (address) => ({ address, nodes: await new ManagerClient(managerBase(address.split(':').slice(0, 2).join(':')).base, { token, timeoutMs: 30_000 }).nodes() })),
-    );
-    const usable = all.filter((i) => i.nodes.length > 0);
-    return usable.length > 0 ? usable : undefined;
+export async function managerLayout(url: string, token: string | undefined = process.env.DLG_TOKEN): Promise<IslandLayout[] | undefined> {
+  // Every composite manager lists its nodes; only a master also lists islands.
+  const nodes = await managerNodes(url, token);
+  if (!nodes) return undefined;
+  const client = new ManagerClient(managerBase(url).base, { token, timeoutMs: NODES_TIMEOUT_MS });
+  let islands: string[] | undefined;
+  try {
+    islands = await client.islands();
+  } catch (err) {
+    // No such route: an island manager. Anything else (unreachable, refused) is an error.
+    if (!(err instanceof ManagerError && (err.httpStatus === 404 || err.httpStatus === 405))) throw err;
   }
-  const r = await fetchNodes(url, fetch, token).catch(() => undefined);
-  return r?.value && r.value.length > 1 ? [{ address: r.value[0]!, nodes: r.value.slice(1) }] : undefined;
+  if (!Array.isArray(islands) || islands.length === 0) return [{ address: nodes[0]!, nodes: nodes.slice(1) }];
+  const all = await Promise.all(
+    islands.map(async (address) => ({ address, nodes: await new ManagerClient(managerBase(address.split(':').slice(0, 2).join(':')).base, { token, timeoutMs: NODES_TIMEOUT_MS }).nodes() })),
+  );
+  const usable = all.filter((i) => i.nodes.length > 0);
+  return usable.length > 0 ? usable : undefined;
 }
 
 /**
@@ -110,3 +119,47 @@ export function hierarchyMapper(part: Int32Array, islandOf: Int32Array, layout: 
   const islandOfPart = Array.from(islandOf, (j) => layout[j % layout.length]!.address);
   return { node: (i) => nodeOfPart[part[i]!]!, island: (i) => islandOfPart[part[i]!]! };
 }
+
+/**
+ * The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager,
+ * which has no such route (404). A manager that cannot be reached, or that fails to answer,
+ * is an error: deploying the graph unpartitioned instead would put every drop on one node.
+ */
+async function managerNodes(url: string, token: string | undefined = process.env.DLG_TOKEN): Promise<string[] | undefined> {
+  const base = url.replace(/\/+$/, '');
+  const at = `${base}/api/nodes`;
+  let res: Response;
+  try {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    res = await fetch(at, { headers, signal: AbortSignal.timeout(NODES_TIMEOUT_MS) });
+  } catch (err) {
+    throw new ConnectionError(base, err);
+  }
+  if (res.status === 404 || res.status === 405) return undefined;
+  const text = await res.text().catch(() => '');
+  if (!res.ok) {
+    // DALiuGE's error body {"type", "args"} when there is one; the text otherwise.
+    let type = 'NodeListUnavailable';
+    let args: unknown[] = text ? [text.slice(0, 200)] : [];
+    try {
+      const e = JSON.parse(text) as { type?: unknown; args?: unknown };
+      if (typeof e.type === 'string') type = e.type;
+      if (Array.isArray(e.args)) args = e.args;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    if (res.status === 401 && !token) args = [...args, 'the manager needs a token: set DLG_TOKEN or give --token'];
+    throw new ManagerError(at, res.status, type, args);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ManagerError(at, res.status, 'BadNodesAnswer', [`GET /api/nodes did not answer JSON: ${text.slice(0, 200)}`]);
+  }
+  const r = nodesFromAnswer(body);
+  if (!r.value) throw new TranslateFailed(r.diagnostics.map((d) => ({ ...d, message: `${at}: ${d.message}` })));
+  return r.value.length > 0 ? [managerBase(base).address, ...r.value] : undefined;
+}
+
+const NODES_TIMEOUT_MS = 60_000;

@@ -118,6 +118,13 @@ test('island manager: every route answers with the reference shape; unknown node
   const summary = (await call(d, 'GET', '/api/sessions/s1/graph/summary')).json;
   t.is(summary.total, 4);
   t.is(summary.status, SessionState.FINISHED);
+  // The session dashboard's routes: the nodes' outlines and progress, merged.
+  const outline = (await call(d, 'GET', '/api/sessions/s1/graph/outline')).json;
+  t.is(outline.total, 4);
+  t.is(outline.groups.reduce((n: number, g: { count: number }) => n + g.count, 0), 4);
+  const progress = (await call(d, 'GET', '/api/sessions/s1/graph/progress')).json;
+  t.is(progress.status, SessionState.FINISHED);
+  t.is(progress.counts[DropState.COMPLETED] + progress.counts[DropState.EXPIRED], 4);
 
   // Forwarded node routes (§9 Q29: status works).
   const viaNode = (suffix: string) => call(d, 'GET', `/api/node/${full(a)}/sessions${suffix}`);

@@ -23,6 +23,7 @@ import { type Child, forward, isUnreachable, makeChild, replicate } from './chil
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
 import { placeSpecs } from './placement.ts';
+import { type ProgressOptions, type SessionOutline, type SessionProgress, mergeOutlines, mergeProgress } from '../progress.ts';
 
 export type CompositeRole = 'island' | 'master';
 
@@ -311,6 +312,30 @@ export class CompositeManager implements DropManager {
     return out;
   }
 
+  /** The session dashboard's outline: the children's, merged by LG node (progress.ts). */
+  async graphOutline(sessionId: string): Promise<SessionOutline> {
+    const s = this.session(sessionId);
+    return mergeOutlines([...(await this.childOutlines(s)).values()]);
+  }
+
+  private async childOutlines(s: CompositeSession): Promise<Map<string, SessionOutline>> {
+    // An outline changes only with an append: kept until the next one.
+    if (!s.outlines) s.outlines = await replicate(this.childrenOf(s), `getting the outline of session ${s.id}`, (c) => c.client.graphOutline(s.id));
+    return s.outlines;
+  }
+
+  /** The session dashboard's progress: the children's, merged for the merged outline. */
+  async graphProgress(sessionId: string, opts: ProgressOptions): Promise<SessionProgress> {
+    const s = this.session(sessionId);
+    const outlines = await this.childOutlines(s);
+    const kids = this.childrenOf(s).filter((c) => outlines.has(c.address.text));
+    const progress = await replicate(kids, `getting the progress of session ${sessionId}`, (c) => this.health.raceLoss(c.address.text, c.quick.graphProgress(sessionId, opts)));
+    const parts = [...progress].map(([child, p]) => ({ outline: outlines.get(child)!, progress: p }));
+    for (const [child, p] of progress) s.noteStatus(child, p.status);
+    const statuses = s.children.map((c) => (progress.has(c) ? progress.get(c)!.status : s.statusOfSilent(c)));
+    return mergeProgress(mergeOutlines(parts.map((p) => p.outline)), parts, overallStatus(statuses), opts);
+  }
+
   async addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void> {
     const s = this.session(sessionId);
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
@@ -326,6 +351,7 @@ export class CompositeManager implements DropManager {
       sessionId,
     });
     s.index.add(specs, childOf, nodeOf);
+    s.outlines = undefined;
     if (raw) void this.dumpGraph(s, raw);
     const groups = new Map<string, DropSpec[]>();
     specs.forEach((spec, i) => {

@@ -11,6 +11,7 @@ import { ManagerClient } from '../../client/client.ts';
 import type { CompositeManager } from './composite-manager.ts';
 import { type ChildState, FailureDetector } from './detector.ts';
 import { GraphIndex } from './graph-index.ts';
+import type { SessionOutline } from '../progress.ts';
 
 export class CompositeSession {
   readonly index = new GraphIndex();
@@ -22,6 +23,8 @@ export class CompositeSession {
   readonly lostChildren = new Set<string>();
   deployed = false;
   appends = 0;
+  /** The children's dashboard outlines, until the next append. */
+  outlines: Map<string, SessionOutline> | undefined;
 
   constructor(
     readonly id: string,
