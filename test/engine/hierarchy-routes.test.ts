@@ -231,7 +231,7 @@ test('a restarted island manager serves the sessions its node managers hold', as
   t.is(await waitForSession(first.client, 'r1', { pollIntervalMs: 25 }), SessionState.FINISHED);
   await first.close();
 
-  const again = await startComposite(t, 'island', [short(a), short(b)]);
+  const again = await startComposite(t, 'island', [short(a), short(b)], { probeIntervalMs: 100 });
   const listed = await waitFor('the sessions to be found', async () => {
     const l = await again.client.sessions();
     return l.length === 1 && Object.keys(l[0]!.status).length === 2 ? l : undefined;
@@ -241,6 +241,10 @@ test('a restarted island manager serves the sessions its node managers hold', as
   t.is(Object.keys(await again.client.graphStatus('r1')).length, 4);
   t.is((await again.client.graphStatus('r1')).copied!.status, DropState.COMPLETED);
   isError(t, await call(again.url, 'POST', '/api/sessions/r1/deploy', ''), 400, 'InvalidSessionState');
+  // A session created on a node manager by someone else later is not this manager's.
+  await a.client.createSession('not-ours');
+  await new Promise((r) => setTimeout(r, 500));
+  t.deepEqual((await again.client.sessions()).map((x) => x.sessionId), ['r1']);
   await again.client.deleteSession('r1');
   t.deepEqual(await a.client.sessions(), []);
 });

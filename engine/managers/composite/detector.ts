@@ -17,8 +17,8 @@ export interface DetectorOptions {
   deadlineMs: number;
   /** GET /api of a child within `timeoutMs`; rejects on any failure. */
   probe(child: string, timeoutMs: number): Promise<unknown>;
-  /** Every successful probe, with the child's answer. */
-  onAnswer(child: string, answer: unknown, cameBack: boolean): void;
+  /** Every successful probe, with the child's answer and the state it was in before. */
+  onAnswer(child: string, answer: unknown, before: ChildState): void;
   /** The child was declared lost (once per loss). */
   onLost(child: string, why: string): void;
 }
@@ -143,12 +143,12 @@ export class FailureDetector {
       (answer) => {
         w.inFlight = false;
         if (this.watched.get(child) !== w) return;
-        const cameBack = w.state !== 'up';
+        const before = w.state;
         w.state = 'up';
         w.lastOk = performance.now();
         w.refused = 0;
         w.lastError = '';
-        this.opts.onAnswer(child, answer, cameBack);
+        this.opts.onAnswer(child, answer, before);
       },
       (err: unknown) => {
         w.inFlight = false;

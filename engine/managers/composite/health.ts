@@ -73,7 +73,7 @@ export class Health {
         const c = this.m.children.get(child);
         return c ? c.client.api(timeoutMs) : Promise.reject(new Error('not a child any more'));
       },
-      onAnswer: (child, answer, cameBack) => this.answered(child, answer, cameBack),
+      onAnswer: (child, answer, before) => this.answered(child, answer, before),
       onLost: (child, why) => this.lost(child, why),
     });
   }
@@ -121,7 +121,7 @@ export class Health {
     return this.m.role === 'island' ? [child] : this.nodesOf.get(child);
   }
 
-  private answered(child: string, answer: unknown, cameBack: boolean): void {
+  private answered(child: string, answer: unknown, before: ChildState): void {
     if (!isObject(answer)) return;
     const statuses = new Map<string, unknown>();
     if (Array.isArray(answer.sessions))
@@ -139,10 +139,13 @@ export class Health {
         const s = this.m.sessions.get(id);
         if (s && Array.isArray(nodes)) this.markLost(s, nodes.map(String));
       }
-    if (!cameBack) return;
-    this.adopt(child, ids);
-    for (const s of this.m.sessions.values())
-      if (s.lostChildren.has(child)) void this.m.children.get(child)?.quick.cancel(s.id).catch(() => {});
+    // First contact (this manager just started, or the child was added): the sessions the
+    // child already holds are served here. Sessions created on it later by someone else are not ours.
+    if (before === 'unknown') this.adopt(child, ids);
+    // Back after being lost: what it still runs of our failed sessions is cancelled.
+    if (before === 'lost')
+      for (const s of this.m.sessions.values())
+        if (s.lostChildren.has(child)) void this.m.children.get(child)?.quick.cancel(s.id).catch(() => {});
   }
 
   /** After a restart: the child's sessions are served again. */
