@@ -189,7 +189,7 @@ export class ManagerClient {
     }
   }
   async append(sessionId: string, graph: unknown, opts: AppendOptions = {}): Promise<void> {
-    const text = typeof graph === 'string' || Buffer.isBuffer(graph) ? graph : JSON.stringify(graph);
+    const text = typeof graph === 'string' ? graph : JSON.stringify(graph);
     const raw = opts.compress ? deflateSync(text) : text;
     await this.json('POST', `${this.s(sessionId)}/graph/append`, {
       raw,

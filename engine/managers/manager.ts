@@ -58,8 +58,6 @@ export interface DropManager {
   graphOutline?(sessionId: string): Promise<SessionOutline>;
   /** Our extension: per-state counts per group, failed drops, drops of expanded groups; optional as above. */
   graphProgress?(sessionId: string, opts: ProgressOptions): Promise<SessionProgress>;
-  /** A graph as the request's decoded bytes, for managers that split it without parsing it all. */
-  appendRaw?(sessionId: string, raw: Buffer): Promise<void>;
   /** `raw`: the decoded request body the graph was parsed from, when it came over REST. */
   addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void>;
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;

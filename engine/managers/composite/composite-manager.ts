@@ -23,8 +23,6 @@ import { type Child, forward, isUnreachable, makeChild, replicate } from './chil
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
 import { placeSpecs } from './placement.ts';
-import { checkLiteSpecs, joinRanges, splitRaw } from './raw-split.ts';
-import { parseJson } from '../rest/body.ts';
 import { type ProgressOptions, type SessionOutline, type SessionProgress, mergeOutlines, mergeProgress } from '../progress.ts';
 
 export type CompositeRole = 'island' | 'master';
@@ -339,38 +337,10 @@ export class CompositeManager implements DropManager {
   }
 
   async addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void> {
-    const s = this.appendable(sessionId);
-    const { specs, reprodata } = readGraphInput(graph);
-    await this.distribute(s, specs, raw, (drops) => {
-      const part: unknown[] = drops.map((i) => specs[i]);
-      if (reprodata !== undefined) part.push(reprodata);
-      return JSON.stringify(part);
-    });
-  }
-
-  /** An upload split as bytes (raw-split.ts): each child gets its drops' bytes as they came. */
-  async appendRaw(sessionId: string, raw: Buffer): Promise<void> {
-    const split = splitRaw(raw);
-    if (!split) return this.addGraphSpec(sessionId, parseJson(raw), raw);
-    const s = this.appendable(sessionId);
-    checkLiteSpecs(split.specs);
-    const { ranges } = split;
-    await this.distribute(s, split.specs as unknown as DropSpec[], raw, (drops) => {
-      const mine = new Array<number>(drops.length * 2);
-      drops.forEach((i, k) => ((mine[2 * k] = ranges[2 * i]!), (mine[2 * k + 1] = ranges[2 * i + 1]!)));
-      return joinRanges(raw, mine, split.trailing);
-    });
-  }
-
-  private appendable(sessionId: string): CompositeSession {
     const s = this.session(sessionId);
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
     if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
-    return s;
-  }
-
-  /** Place every drop, record the relations crossing children, send each child its part. */
-  private async distribute(s: CompositeSession, specs: readonly DropSpec[], raw: Buffer | undefined, body: (drops: number[]) => string | Buffer): Promise<void> {
+    const { specs, reprodata } = readGraphInput(graph);
     const { childOf, nodeOf } = placeSpecs(specs, {
       attr: this.attr,
       childPort: this.childPort,
@@ -378,19 +348,23 @@ export class CompositeManager implements DropManager {
       childName: ROLES[this.role].child,
       leafNodes: (c) => this.health.leafNodes(c),
       existing: s.index,
-      sessionId: s.id,
+      sessionId,
     });
     s.index.add(specs, childOf, nodeOf);
     s.outlines = undefined;
     if (raw) void this.dumpGraph(s, raw);
-    const groups = new Map<string, number[]>();
-    for (let i = 0; i < specs.length; i++) {
+    const groups = new Map<string, DropSpec[]>();
+    specs.forEach((spec, i) => {
       const g = groups.get(childOf[i]!);
-      if (g) g.push(i);
-      else groups.set(childOf[i]!, [i]);
-    }
+      if (g) g.push(spec);
+      else groups.set(childOf[i]!, [spec]);
+    });
     const kids = this.childrenOf(s).filter((c) => groups.has(c.address.text));
-    await replicate(kids, `appending the graph to session ${s.id}`, (c) => c.client.append(s.id, body(groups.get(c.address.text)!)));
+    await replicate(kids, `appending the graph to session ${sessionId}`, (c) => {
+      const part: unknown[] = groups.get(c.address.text)!;
+      if (reprodata !== undefined) part.push(reprodata);
+      return c.client.append(sessionId, JSON.stringify(part));
+    });
   }
 
   private async dumpGraph(s: CompositeSession, raw: Buffer): Promise<void> {
