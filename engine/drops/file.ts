@@ -14,6 +14,7 @@ import { DropFailure } from '../errors.ts';
 import type { AppDrop } from './app.ts';
 
 const HOST = hostname();
+let partialCounter = 0;
 
 export class FileDrop extends DataDrop {
   private resolved: string | undefined;
@@ -43,15 +44,27 @@ export class FileDrop extends DataDrop {
     mkdirSync(dirname(p), { recursive: true });
   }
 
+  /** A hidden temporary name beside the final file; data goes there until the drop completes. */
+  partialPath(): string {
+    const final = this.path;
+    mkdirSync(dirname(final), { recursive: true });
+    return join(dirname(final), `.${basename(final)}.${process.pid}.${(partialCounter++).toString(36)}.${Date.now().toString(36)}.partial`);
+  }
+
   protected writeBytes(chunk: Buffer): void {
     let part = this.partial;
     if (part === null) {
-      const final = this.path;
-      mkdirSync(dirname(final), { recursive: true });
-      const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.${Date.now().toString(36)}.partial`);
+      const tmp = this.partialPath();
       part = this.partial = { fd: openSync(tmp, 'w'), path: tmp };
     }
     writeSync(part.fd, chunk);
+  }
+
+  /** A file a Python worker wrote at one of our partialPath()s becomes the pending content. */
+  protected override adoptFile(path: string): boolean {
+    if (this.partial !== null || dirname(path) !== dirname(this.path)) return false;
+    this.partial = { fd: -1, path };
+    return true;
   }
 
   protected override finalizeWrite(): void {
@@ -59,7 +72,7 @@ export class FileDrop extends DataDrop {
     const part = this.partial;
     if (part) {
       this.partial = null;
-      closeSync(part.fd);
+      if (part.fd >= 0) closeSync(part.fd);
       renameSync(part.path, final);
     } else if (!existsSync(final)) {
       // A producer that never wrote still yields a (empty) file, as in the reference.
@@ -74,7 +87,7 @@ export class FileDrop extends DataDrop {
     if (part) {
       this.partial = null;
       try {
-        closeSync(part.fd);
+        if (part.fd >= 0) closeSync(part.fd);
       } catch {
         /* already closed */
       }

@@ -7,9 +7,11 @@ import type { AppClass } from './app.ts';
 import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
 import { FileDrop } from './file.ts';
 import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
-import { BranchApp, BranchAppDrop } from './apps/branch.ts';
+import { BranchApp, BranchAppDrop, SimpleBranch } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
-import { type DropSpec, intParam, rawParam, stringParam } from './spec.ts';
+import { PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
+import { type DropSpec, intParam, isObject, rawParam, stringParam } from './spec.ts';
+import { PydataError, pydataOf } from '../pyvalue/pydata.ts';
 
 export interface DropClass {
   readonly name: string;
@@ -18,6 +20,17 @@ export interface DropClass {
   create(host: DropHost, spec: DropSpec): Drop;
   /** A problem with the spec that makes the drop unusable, found without creating it. */
   check?(spec: DropSpec): string | undefined;
+  /**
+   * For apps that run in a Python worker: what the worker checks at append (the function's
+   * import, numpy). Undefined when this spec runs without Python.
+   */
+  python?(spec: DropSpec): PythonCheck | undefined;
+}
+
+/** An append-time check a Python worker runs (worker.py, _check_one). */
+export interface PythonCheck {
+  app: string;
+  spec?: Record<string, unknown>;
 }
 
 function app(name: string, cls: AppClass, check?: DropClass['check']): DropClass {
@@ -36,6 +49,17 @@ function checkData(spec: DropSpec): string | undefined {
   return undefined;
 }
 
+/** Memory drops also parse their pydata at append: a value DALiuGE could not load is a 400 here. */
+function checkMemory(spec: DropSpec): string | undefined {
+  try {
+    pydataOf(spec);
+  } catch (err) {
+    if (err instanceof PydataError) return err.message;
+    throw err;
+  }
+  return checkData(spec);
+}
+
 function checkApp(spec: DropSpec): string | undefined {
   const n = intParam(spec, 'n_effective_inputs', -1);
   if (n === 0 || n < -1) return `n_effective_inputs must be -1 or positive, not ${n}`;
@@ -49,8 +73,8 @@ function checkBash(spec: DropSpec): string | undefined {
   return checkApp(spec);
 }
 
-const MEMORY = data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem'));
-const SHARED_MEMORY = data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem'));
+const MEMORY: DropClass = { ...data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem')), check: checkMemory };
+const SHARED_MEMORY: DropClass = { ...data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem')), check: checkMemory };
 const FILE = data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s));
 const NULL = data('dlg.data.drops.data_base.NullDROP', (h, s) => new NullDrop(h, s));
 const END = data('dlg.data.drops.data_base.EndDROP', (h, s) => new EndDrop(h, s));
@@ -76,9 +100,71 @@ register(app('dlg.apps.simple.SleepApp', SleepApp, checkApp));
 register(app('dlg.apps.simple.CopyApp', CopyApp, checkApp));
 register(app('dlg.apps.simple.SleepAndCopyApp', SleepAndCopyApp, checkApp));
 register(app('dlg.apps.simple.GenericGatherApp', GenericGatherApp, checkApp));
-register(app('dlg.apps.simple.Branch', BranchApp, checkApp));
-register(BRANCH_APP_DROP, 'dlg.apps.simple.SimpleBranch');
+register(BRANCH_APP_DROP);
+register(app('dlg.apps.simple.SimpleBranch', SimpleBranch, checkApp));
 register(app('dlg.apps.bash_shell_app.BashShellApp', BashShellApp, checkBash));
+
+// ---- apps run by Python workers (apps/python) ----
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** func_name / func_code / func_defaults as the worker resolves them (top level, else application arguments). */
+function functionOf(spec: DropSpec): { func_name: string; func_code: string; func_defaults: unknown } {
+  const aa = isObject(spec.applicationArgs) ? spec.applicationArgs : {};
+  const fromAA = (k: string): unknown => (isObject(aa[k]) ? (aa[k] as Record<string, unknown>).value : undefined);
+  return {
+    func_name: text(spec.func_name) || text(fromAA('func_name')),
+    func_code: text(spec.func_code) || text(fromAA('func_code')),
+    func_defaults: spec.func_defaults,
+  };
+}
+
+function checkPyFunc(spec: DropSpec): string | undefined {
+  const f = functionOf(spec);
+  if (f.func_name === '' && f.func_code === '') return 'PyFuncApp needs func_name or func_code';
+  if (spec.func_code !== undefined && spec.func_code !== null && typeof spec.func_code !== 'string') return 'func_code must be a string';
+  return checkApp(spec);
+}
+
+/** A Branch runs Python when it has code: func_code, or a dotted func_name naming a module function. */
+function branchUsesPython(spec: DropSpec): boolean {
+  const f = functionOf(spec);
+  return f.func_code !== '' || f.func_name.includes('.');
+}
+
+register({
+  name: 'dlg.apps.pyfunc.PyFuncApp',
+  kind: 'app',
+  acceptsStreaming: false,
+  create: (h, s) => new PyFuncApp(h, s),
+  check: checkPyFunc,
+  python: (s) => ({ app: 'pyfunc', spec: functionOf(s) }),
+});
+register({
+  name: 'dlg.apps.simple.Branch',
+  kind: 'app',
+  acceptsStreaming: false,
+  create: (h, s) => (branchUsesPython(s) ? new PythonBranch(h, s) : new BranchApp(h, s)),
+  check: checkApp,
+  python: (s) => (branchUsesPython(s) ? { app: 'branch', spec: functionOf(s) } : undefined),
+});
+for (const name of [
+  'RandomArrayApp',
+  'AverageArraysApp',
+  'GenericNpyGatherApp',
+  'GenericScatterApp',
+  'GenericNpyScatterApp',
+  'PickOne',
+  'ListAppendThrashingApp',
+  'ArrayGatherApp',
+  'DictGatherApp',
+  'UrlRetrieveApp',
+]) {
+  const cls = simplePythonApp(name);
+  register({ name: `dlg.apps.simple.${name}`, kind: 'app', acceptsStreaming: false, create: (h, s) => new cls(h, s), check: checkApp, python: () => ({ app: name }) });
+}
 
 /** Storage names of lower-case `data` specs (reference §4.2); the unimplemented ones map to a class name for the report. */
 const STORAGE: Record<string, DropClass | string> = {

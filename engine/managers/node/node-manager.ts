@@ -9,6 +9,7 @@ import { Scheduler } from '../../session/scheduler.ts';
 import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
+import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -18,6 +19,8 @@ export interface NodeManagerOptions {
   /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
+  /** Python workers for Python apps (interpreter, module paths, default timeout); started on first use. */
+  python?: PythonOptions;
 }
 
 export function defaultDlgRoot(): string {
@@ -35,6 +38,8 @@ export function checkSessionId(id: unknown): string {
 export class NodeManager implements DropManager, NodeOperations {
   readonly dlgRoot: string;
   readonly scheduler: Scheduler;
+  /** The pool of Python workers; no process runs until a Python app needs one. */
+  readonly python: PythonPool;
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
@@ -42,6 +47,7 @@ export class NodeManager implements DropManager, NodeOperations {
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
+    this.python = new PythonPool({ ...opts.python, maxWorkers: this.scheduler.maxWorkers, dlgRoot: this.dlgRoot });
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
   }
@@ -56,7 +62,14 @@ export class NodeManager implements DropManager, NodeOperations {
   openSession(sessionId: string): Session {
     checkSessionId(sessionId);
     if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
-    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote });
+    const s = new Session({
+      sessionId,
+      dlgRoot: this.dlgRoot,
+      scheduler: this.scheduler,
+      hostLabel: this.hostLabel,
+      remote: this.remote,
+      python: this.python,
+    });
     this.sessions.set(sessionId, s);
     return s;
   }
@@ -109,7 +122,7 @@ export class NodeManager implements DropManager, NodeOperations {
   }
 
   async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {
-    this.session(sessionId).addGraphSpec(graph);
+    await this.session(sessionId).appendGraph(graph);
   }
 
   async reproData(sessionId: string) {
@@ -162,5 +175,6 @@ export class NodeManager implements DropManager, NodeOperations {
     this.sessions.clear();
     for (const s of all) if (s.status === SessionState.RUNNING) s.cancel();
     await Promise.all(all.map((s) => s.destroy()));
+    this.python.close();
   }
 }
