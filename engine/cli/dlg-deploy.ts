@@ -11,11 +11,12 @@ import { runEmbedded } from '../client/embedded.ts';
 import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
 import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
 import { SessionState, sessionStateName } from '../states.ts';
+import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 
 const TOOL = 'dlg-deploy';
 
-interface Options {
+interface Options extends PythonCliOptions {
   url?: string;
   sessionId?: string;
   skipDeploy?: boolean;
@@ -149,6 +150,7 @@ async function deployEmbedded(pg: unknown[], opts: Options): Promise<number> {
     const r = await runEmbedded(pg, {
       dlgRoot: opts.dlgRoot,
       maxWorkers: opts.maxWorkers,
+      python: pythonFromCli(opts),
       sessionId: opts.sessionId,
       onProgress: (s) => bar.update(s),
       progressIntervalMs: 200,
@@ -178,9 +180,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
-    .option('--no-progress', 'no progress bar')
-    .showHelpAfterError()
-    .exitOverride();
+    .option('--no-progress', 'no progress bar');
+  addPythonOptions(program, 'embedded engine: ').showHelpAfterError().exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let file: string;
   try {

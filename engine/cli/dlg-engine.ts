@@ -9,6 +9,7 @@ import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { createNodeServer } from '../managers/node/rest.ts';
 import { HttpEventSink } from '../managers/node/event-sink.ts';
 import { type SecurityCliOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
+import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 
 const TOOL = 'dlg-engine';
@@ -26,7 +27,7 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-interface NmOptions extends SecurityCliOptions {
+interface NmOptions extends SecurityCliOptions, PythonCliOptions {
   host: string;
   port: number;
   dlgRoot: string;
@@ -36,7 +37,13 @@ interface NmOptions extends SecurityCliOptions {
 
 async function runNodeManager(opts: NmOptions): Promise<number> {
   const security = securityFromCli(opts, opts.host);
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token) });
+  const nm = new NodeManager({
+    dlgRoot: opts.dlgRoot,
+    maxWorkers: opts.maxWorkers,
+    hostLabel: opts.host,
+    remote: new HttpEventSink(undefined, security.token),
+    python: pythonFromCli(opts),
+  });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -77,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
     .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256);
+  addPythonOptions(nm);
   addSecurityOptions(nm)
     .exitOverride()
     .action((opts: NmOptions) => {

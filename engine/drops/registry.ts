@@ -6,10 +6,10 @@ import type { Drop, DropHost } from './drop.ts';
 import type { AppClass } from './app.ts';
 import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
 import { FileDrop } from './file.ts';
-import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
+import { NullBarrierApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
 import { BranchApp, BranchAppDrop, SimpleBranch } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
-import { PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
+import { HelloWorldApp, PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
 import { type DropSpec, intParam, isObject, rawParam, stringParam } from './spec.ts';
 import { PydataError, pydataOf } from '../pyvalue/pydata.ts';
 

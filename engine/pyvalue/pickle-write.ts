@@ -204,7 +204,10 @@ class Writer {
   }
 
   private str(s: string, isKey: boolean): void {
-    if (isKey && this.sharedKeys) {
+    // One object per text: dict keys from json.loads (its key memo), and the strings CPython
+    // keeps as singletons ('' and one character below U+0100), which pickle writes once.
+    const shared = (isKey && this.sharedKeys) || s.length === 0 || (s.length === 1 && s.charCodeAt(0) < 256);
+    if (shared) {
       const seen = this.keyMemo.get(s);
       if (seen !== undefined) return this.memoGet(seen);
     }
@@ -223,7 +226,7 @@ class Writer {
       header = h;
     }
     this.sized(header, data);
-    if (isKey && this.sharedKeys) this.keyMemo.set(s, this.memoSize);
+    if (shared) this.keyMemo.set(s, this.memoSize);
     this.memoPut(undefined);
   }
 

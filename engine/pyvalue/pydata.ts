@@ -145,7 +145,7 @@ export function pydataOf(spec: DropSpec): Pydata {
 export function initialContent(spec: DropSpec): { bytes: Buffer; text: boolean } | undefined {
   const p = pydataOf(spec);
   if (p.kind === 'none') return undefined;
-  if (p.kind === 'bytes') return p;
+  if (p.kind === 'bytes') return { bytes: p.bytes, text: p.text };
   const evaluated = (spec as unknown as Record<symbol, Buffer | undefined>)[PYDATA_EVALUATED];
   if (evaluated === undefined) throw new PydataError('pydata of type eval was not evaluated: it needs the Python runtime');
   return { bytes: evaluated, text: false };

@@ -74,7 +74,14 @@ function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
-/** repr(str): single quotes unless the text holds ' and no ". Escapes as CPython does for non-printables. */
+/** Not printable for str.isprintable(): other (C*) and separator (Z*) categories, but the space. */
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+
+/**
+ * repr(str): single quotes unless the text holds ' and no ". Non-printable characters are
+ * escaped as CPython does; "printable" follows the JS engine's Unicode tables, which may be
+ * a version apart from the interpreter's for characters added recently.
+ */
 export function pyStrRepr(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
@@ -84,9 +91,11 @@ export function pyStrRepr(s: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0) || c === 0xad) out += `\\x${hex2(c)}`;
-    else if ((c >= 0xd800 && c < 0xe000) || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
+    else if (ch !== ' ' && NON_PRINTABLE.test(ch)) {
+      if (c < 0x100) out += `\\x${hex2(c)}`;
+      else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;
+      else out += `\\U${c.toString(16).padStart(8, '0')}`;
+    } else out += ch;
   }
   return out + quote;
 }

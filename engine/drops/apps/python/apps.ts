@@ -8,6 +8,7 @@ import { DropFailure } from '../../../errors.ts';
 import { numberParam } from '../../spec.ts';
 import type { LogLevel } from '../../drop.ts';
 import { routeBranch } from '../branch.ts';
+import { helloGreeting } from '../simple.ts';
 import type { CallHandle } from './pool.ts';
 import { applyOutputs, prepareCall, removeSinks } from './request.ts';
 import { WorkerDied } from './worker.ts';
@@ -91,4 +92,17 @@ export function simplePythonApp(name: string): new (...a: ConstructorParameters<
       await this.callPython();
     }
   };
+}
+
+/**
+ * dlg.apps.simple.HelloWorldApp runs here, natively; only an input holding a pickled object
+ * that needs Python to rebuild (a numpy array...) sends it to a worker.
+ */
+export class HelloWorldApp extends PythonAppDrop {
+  protected readonly kind = 'HelloWorldApp';
+  protected async run(): Promise<void> {
+    const greeting = await helloGreeting(this);
+    if (greeting === undefined) await this.callPython();
+    else this.writeAll(greeting);
+  }
 }
