@@ -33,6 +33,15 @@ export class FileDrop extends DataDrop {
     return `file://${HOST}${this.path}`;
   }
 
+  /**
+   * The file is elsewhere: a Python function wrote it at a name its graph gave on a path port
+   * (DALiuGE's filename ports). Only before the drop holds data of its own.
+   */
+  relocate(path: string): void {
+    if ((this.status !== 0 && this.status !== 1) || this.partial !== null) throw new DropFailure(`${this.oid} cannot move to ${path}: it already holds data`);
+    this.resolved = resolve(this.host.sessionDir, path);
+  }
+
   /** Resolve the path, create its directory and honour check_filepath_exists; called at deploy. */
   prepare(): void {
     const p = this.path;

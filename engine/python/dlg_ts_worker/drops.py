@@ -71,8 +71,8 @@ class InputDrop:
 class OutputDrop:
     """Collects the chunks written to one output; the worker reports them at the end."""
 
-    __slots__ = ("oid", "uid", "name", "port", "path", "dataURL", "sink", "is_file",
-                 "chunks", "size", "written_by_app", "skip")
+    __slots__ = ("oid", "uid", "name", "port", "path", "dataURL", "sink", "is_file", "human_key",
+                 "chunks", "size", "written_by_app", "relocated", "skip")
 
     def __init__(self, d):
         self.oid = d["oid"]
@@ -82,7 +82,9 @@ class OutputDrop:
         self.path = d.get("path")
         self.dataURL = d.get("dataURL", "")
         self.sink = d.get("sink")
+        self.human_key = d.get("humanKey", "")
         self.is_file = self.path is not None
+        self.relocated = False
         self.chunks = []
         self.size = 0
         self.written_by_app = False
@@ -105,7 +107,7 @@ class OutputDrop:
         if self.skip:
             return {"i": index, "skip": True}
         if self.written_by_app:
-            return {"i": index, "external": True}
+            return {"i": index, "external": True, "path": self.path} if self.relocated else {"i": index, "external": True}
         if not self.chunks:
             return {"i": index, "size": 0}
         data = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)

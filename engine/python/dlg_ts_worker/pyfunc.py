@@ -8,7 +8,9 @@ positional-only parameters and *args extras are passed positionally (Q8).
 """
 
 import contextlib
+import datetime
 import io
+import os
 
 from . import codec
 from .lookup import BadFunction, resolve
@@ -106,6 +108,10 @@ def call(ctx):
             continue
         if o.path is None:
             raise ValueError("port %s has the path encoding but its output %s is not a file drop" % (name, o.oid))
+        # A name given to the port (argument value or input) names the output file; else the drop's own path.
+        if is_set(a.value) and isinstance(a.value, str):
+            o.path = output_path(a.value, o)
+            o.relocated = True
         a.value = o.path
         o.written_by_app = True
 
@@ -147,6 +153,24 @@ def call(ctx):
         out = capture.getvalue()
         if out:
             log("INFO", "STDOUT output from function '%s': %s" % (info.name, out))
+
+
+class _Placeholders(dict):
+    def __missing__(self, key):
+        raise ValueError("unknown placeholder {%s} in an output file name" % key)
+
+
+def output_path(value, o):
+    """A file name given on a path port, resolved as file drops resolve their filepath."""
+    expanded = os.path.expandvars(value)
+    if "$" in expanded:
+        raise ValueError("environment variable in output path %r is not set" % value)
+    default = os.path.basename(o.path)
+    names = _Placeholders(uid=o.uid, humanKey=o.human_key, datetime=datetime.date.today().isoformat(), dlg="DALIGUE", auto=default)
+    expanded = expanded.format_map(names) if "{" in expanded else expanded
+    if expanded.endswith("/"):
+        expanded += default
+    return expanded if os.path.isabs(expanded) else os.path.join(os.path.dirname(o.path), expanded)
 
 
 def _bind_ports(ctx, info, args, cp, positional):

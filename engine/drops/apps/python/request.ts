@@ -64,6 +64,7 @@ export async function prepareCall(app: AppDrop, kind: string, pool: PythonPool):
     const desc: Record<string, unknown> = { oid: o.oid, uid: o.uid, name: o.name, port: outPorts.get(o.oid)?.[0] ?? null, dataURL: o.dataURL };
     if (o instanceof FileDrop) {
       desc.path = o.path;
+      desc.humanKey = o.humanKey;
       desc.sink = o.partialPath();
     } else if (o instanceof MemoryDrop) desc.sink = pool.scratch.path(sessionId, o.oid);
     if (typeof desc.sink === 'string') sinks.push(desc.sink);
@@ -88,6 +89,8 @@ interface OutputReport {
   size?: number;
   skip?: boolean;
   external?: boolean;
+  /** The function wrote this file itself, at a name given on its path port. */
+  path?: string;
 }
 
 /** Write what the worker produced into the app's outputs, in output order. */
@@ -97,6 +100,7 @@ export function applyOutputs(app: AppDrop, reply: Record<string, unknown>, blobs
     const o = app.outputs[r.i];
     if (o === undefined) continue;
     if (r.skip) o.skip();
+    else if (r.external && r.path !== undefined && o instanceof FileDrop) o.relocate(r.path);
     else if (r.file !== undefined) o.writeFile(r.file, r.size ?? 0);
     else if (r.blob !== undefined) {
       const b = blobs[r.blob];
