@@ -158,6 +158,8 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/', async (req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req))));
   app.get('/session', async (req, reply) => {
     const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
+    // No session chosen: the list to choose from (DALiuGE renders an empty session page).
+    if (sessionId === '') return reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req)));
     const [status, graphStatus] = await Promise.all([m.sessionStatus(sessionId), m.graphStatus(sessionId).catch(() => ({}))]);
     const drops = Object.entries(graphStatus).map(([o, s]) => [o, s.status] as [string, number]);
     return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, status, drops, queryToken(req)));
