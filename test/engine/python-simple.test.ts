@@ -4,6 +4,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { MemoryDrop } from '../../engine/drops/data.ts';
+import { AppDrop } from '../../engine/drops/app.ts';
 import { DropState, SessionState } from '../../engine/states.ts';
 import { app } from './session-harness.ts';
 import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonFeatures, pythonNode, runPy, testPython } from '../python.ts';
@@ -41,6 +42,33 @@ if (needsPython(test)) {
       t.deepEqual(bytesOf(session, taken), bytesOf(session, 'X'), `${taken} holds the raw copy of the input`);
       t.is(session.getDrop(skipped)!.status, DropState.SKIPPED);
     }
+  });
+
+  test('a Branch naming a module function runs it; pydata of type eval is evaluated by Python at append', async (t) => {
+    const { session, status } = await runPy(pythonNode(t), [
+      pydataDrop('X', '[1 + 1, "a" * 3]', 'eval', { persist: true }),
+      {
+        ...app('B', 'Branch', { func_name: 'dlgts_testfuncs.positive' }),
+        applicationArgs: { x: inPort('x', 'dill') },
+        inputs: [{ X: 'x' }],
+        outputs: [{ T: 'true' }, { Fa: 'false' }],
+      },
+      memDrop('T'),
+      memDrop('Fa'),
+    ]);
+    // [2, 'aaa'] > 0 is a TypeError in Python: the branch fails, with the reason in its log.
+    t.is(status, SessionState.FAILED);
+    t.is(py(bytesOf(session, 'X')), "[2, 'aaa']");
+    t.regex(((session.getDrop('B') as AppDrop).logs ?? []).map((l) => l.Message).join('\n'), /TypeError: '>' not supported/);
+    const numeric = await runPy(pythonNode(t), [
+      pydataDrop('X', '-2 ** 3', 'eval', { persist: true }),
+      { ...app('B', 'Branch', { func_name: 'dlgts_testfuncs.positive' }), applicationArgs: { x: inPort('x', 'dill') }, inputs: [{ X: 'x' }], outputs: [{ T: 'true' }, { Fa: 'false' }] },
+      memDrop('T'),
+      memDrop('Fa'),
+    ]);
+    t.is(numeric.status, SessionState.FINISHED);
+    t.is(numeric.session.getDrop('T')!.status, DropState.SKIPPED);
+    t.is(py(bytesOf(numeric.session, 'Fa')), '-8');
   });
 
   test('ArrayGatherApp, DictGatherApp (runs here, Q12) and HelloWorldApp on a pickled list', async (t) => {
