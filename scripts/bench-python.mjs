@@ -13,6 +13,7 @@
 // append (ours includes the import check of the functions) is shown apart.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,11 +90,24 @@ function freePort() {
   });
 }
 
+/** HTTP without client-side timeouts: the reference can take minutes to answer a big append. */
+function http(method, url, headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function waitUp(url, child, what) {
   for (let i = 0; i < 1200; i++) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/api/sessions`)).ok) return;
+      if ((await http('GET', `${url}/api/sessions`)).status === 200) return;
     } catch {
       /* not yet */
     }
@@ -164,8 +178,8 @@ function rssOfTree(pid) {
 
 async function runSession(url, id, pg) {
   const post = async (path, headers, body) => {
-    const r = await fetch(url + path, { method: 'POST', headers, body });
-    if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${(await r.text()).slice(0, 400)}`);
+    const r = await http('POST', url + path, headers, body);
+    if (r.status >= 300) throw new Error(`${path}: HTTP ${r.status} ${r.text.slice(0, 400)}`);
   };
   const roots = pg.filter((s) => s.oid && !(s.inputs?.length > 0) && !(s.categoryType === 'Data' && pg.some((a) => a.outputs?.some((e) => Object.keys(e)[0] === s.oid)))).map((s) => s.oid);
   const t0 = performance.now();
@@ -174,7 +188,7 @@ async function runSession(url, id, pg) {
   const t1 = performance.now();
   await post(`/api/sessions/${id}/deploy`, { 'content-type': 'application/x-www-form-urlencoded' }, `completed=${encodeURIComponent(roots.join(','))}`);
   for (;;) {
-    const status = await (await fetch(`${url}/api/sessions/${id}/status`)).json();
+    const status = JSON.parse((await http('GET', `${url}/api/sessions/${id}/status`)).text);
     if (status >= 4) {
       const t2 = performance.now();
       return { status, appendMs: t1 - t0, runMs: t2 - t1 };

@@ -88,7 +88,7 @@ function register(c: DropClass, ...aliases: string[]): void {
   for (const a of aliases) CLASSES.set(a, c);
 }
 
-register(MEMORY, 'dlg.drop.InMemoryDROP', 'dlg.data.drops.InMemoryDROP', 'dlg.data.memory.InMemoryDROP');
+register(MEMORY, 'dlg.drop.InMemoryDROP', 'dlg.data.drops.InMemoryDROP', 'dlg.data.memory.InMemoryDROP', 'dlg.data.drops.memory.PythonObjectDROP');
 register(SHARED_MEMORY, 'dlg.drop.SharedMemoryDROP', 'dlg.data.drops.SharedMemoryDROP');
 register(FILE, 'dlg.drop.FileDROP', 'dlg.data.drops.FileDROP', 'dlg.data.file.FileDROP');
 register(NULL, 'dlg.drop.NullDROP', 'dlg.data.drops.NullDROP');

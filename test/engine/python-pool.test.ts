@@ -3,7 +3,7 @@
 // memory files that are removed with their session.
 
 import test from 'ava';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { MemoryDrop } from '../../engine/drops/data.ts';
@@ -92,8 +92,7 @@ if (needsPython(test)) {
       if (Date.now() > deadline) return t.fail('the apps did not start');
       await new Promise((r) => setTimeout(r, 20));
     }
-    const pids = nm.python.memory().length;
-    t.true(pids >= 1);
+    t.is(nm.python.size, 2, 'one worker sleeps in S, the other is idle after P');
     session.cancel();
     t.is(await session.whenFinished(), SessionState.CANCELLED);
     t.is(session.getDrop('S')!.status, DropState.CANCELLED);
@@ -122,6 +121,5 @@ if (needsPython(test)) {
     const dir = dirname(file!);
     await nm.destroySession(session.sessionId);
     t.false(existsSync(dir), 'the session scratch directory was removed');
-    t.deepEqual(readdirSync(dirname(dir)).filter((f) => f === dirname(file!).split('/').pop()), []);
   });
 }
