@@ -4,7 +4,7 @@
 // what two engines wrote.
 
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -152,7 +152,6 @@ export async function referenceTranslate(t: ExecutionContext, lgs: string[]): Pr
   const out = mkdtempSync(join(tmpdir(), 'dlg-ref-pg-'));
   t.teardown(() => rmSync(out, { recursive: true, force: true }));
   const lines = (await runRefPython('ref_translate.py', [out, ...lgs])).trim().split('\n');
-  const { readFileSync } = await import('node:fs');
   const result = new Map<string, unknown[] | string>();
   for (const l of lines) {
     const r = JSON.parse(l) as { lg: string; pg?: string; error?: string };
