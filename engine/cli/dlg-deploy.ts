@@ -27,6 +27,7 @@ interface Options extends PythonCliOptions {
   maxWorkers?: number;
   compress?: boolean;
   progress: boolean;
+  maxDrops?: number;
   token?: string;
 }
 
@@ -34,6 +35,14 @@ function positive(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
     return n;
   };
 }
@@ -57,7 +66,7 @@ async function toDropList(graph: unknown, file: string, opts: Options): Promise<
   if (Array.isArray(graph)) return graph;
   if (typeof graph === 'object' && graph !== null) {
     try {
-      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file, token: opts.token });
+      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file, token: opts.token, maxDrops: opts.maxDrops });
       if (warnings.length) process.stderr.write(formatDiagnostics(warnings, { format: 'text', color: useColor(process.stderr) }));
       return drops;
     } catch (err) {
@@ -180,7 +189,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
-    .option('--no-progress', 'no progress bar');
+    .option('--no-progress', 'no progress bar')
+    .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'));
   addPythonOptions(program, 'embedded engine: ').showHelpAfterError().exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let file: string;
