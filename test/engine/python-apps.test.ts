@@ -10,7 +10,7 @@ import { MemoryDrop } from '../../engine/drops/data.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { AppState, DropState, SessionState } from '../../engine/states.ts';
 import { startNode, runThroughRest } from './helpers.ts';
-import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonNode, pythonOptions, pythonFeatures, runPy, testPython, unpickledRepr } from '../python.ts';
+import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonNode, pythonOptions, runPy, testPython, unpickledRepr } from '../python.ts';
 
 const M = 'dlgts_testfuncs';
 
@@ -230,7 +230,7 @@ if (needsPython(test)) {
     for (const c of ['dlg.apps.dockerapp.DockerApp (D)', 'dlg.apps.mpi.MPIApp (M)', 'dlg.apps.dynlib.DynlibApp (L)']) t.true(err!.message.includes(c), err!.message);
   });
 
-  if (pythonFeatures().dill) {
+  if (needsPython(test, 'dill')) {
     test('§2.2: func_code as base64 of a dill-pickled function, and func_defaults', async (t) => {
       const b64 = (src: string) =>
         execFileSync(testPython, ['-c', `import dill,base64,sys\n${src}\nsys.stdout.write(base64.b64encode(dill.dumps(g)).decode())`]).toString();

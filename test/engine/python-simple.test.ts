@@ -7,7 +7,7 @@ import { MemoryDrop } from '../../engine/drops/data.ts';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { DropState, SessionState } from '../../engine/states.ts';
 import { app } from './session-harness.ts';
-import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonFeatures, pythonNode, runPy, testPython } from '../python.ts';
+import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonNode, runPy, testPython } from '../python.ts';
 
 /** What Python makes of a pickle, through `expr` applied to `x` (e.g. x.tolist()). */
 function py(data: Buffer, expr = 'repr(x)'): string {
@@ -95,7 +95,7 @@ if (needsPython(test)) {
     t.is(py(bytesOf(session, 'O'), "len(x), all(isinstance(v, float) and 0 <= v < 1 for v in x)"), '(7, True)');
   });
 
-  if (pythonFeatures().numpy) {
+  if (needsPython(test, 'numpy')) {
     test('RandomArrayApp, GenericScatterApp, AverageArraysApp and PickOne, with DALiuGE’s pickles', async (t) => {
       const { session, status } = await runPy(pythonNode(t), [
         app('R', 'RandomArrayApp', { size: 10, low: 0, high: 5, integer: true, outputs: ['RO'] }),
