@@ -16,7 +16,7 @@ import { submit, waitForSession } from '../../engine/client/deploy.ts';
 import { DropState, sessionStateName } from '../../engine/states.ts';
 import { referenceFixtures } from '../shared.ts';
 import { needsPython, pythonOptions } from '../python.ts';
-import { startNode } from '../engine/helpers.ts';
+import { repoRoot, startNode } from '../engine/helpers.ts';
 import { compareFiles, needsReference, referenceTranslate, sharedReferenceNm } from './reference.ts';
 import { pyfuncGraph, simpleAppsGraph } from './graphs.ts';
 
@@ -66,8 +66,10 @@ async function runOn(client: ManagerClient, pg: unknown[]): Promise<Run> {
 
 const LGS: { name: string; random?: boolean; lg: () => Record<string, unknown> }[] = [
   { name: 'pyfunc_interop (PyFuncApps: ports, arguments, member functions, func_code, errors)', lg: pyfuncGraph },
-  { name: 'simple_interop (GenericScatterApp, AverageArraysApp, PickOne)', lg: simpleAppsGraph },
+  { name: 'simple_interop (GenericScatterApp, AverageArraysApp, PickOne, pydata types)', lg: simpleAppsGraph },
 ];
+/** Our own example: bash, HelloWorldApp and GenericGatherApp, writing files by relative path. */
+const OUR_LGS = ['fixtures/graphs/hello_pipeline.graph'];
 // SharedMemoryTest_update is left out: the reference never unlinks its SharedMemoryDROPs'
 // POSIX shared memory, under random names, so every run would leave blocks in /dev/shm.
 /** `cwd`: the graph uses relative paths, which the reference resolves against its process's working directory. */
@@ -99,6 +101,10 @@ if (needsPython(test, 'numpy') && needsReference(test)) {
       graphs.push({ name: g.name, path, lg, random: g.random ?? false, cwd: false });
     }
     const { readFileSync } = await import('node:fs');
+    for (const file of OUR_LGS) {
+      const path = join(repoRoot, file);
+      graphs.push({ name: file, path, lg: JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>, random: false, cwd: true });
+    }
     for (const g of SHARED_LGS) {
       const path = join(referenceFixtures, g.file);
       graphs.push({ name: g.file, path, lg: JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>, random: g.random ?? false, cwd: g.cwd ?? false });

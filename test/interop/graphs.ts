@@ -66,6 +66,22 @@ export function simpleAppsGraph(): Record<string, unknown> {
   const avg = g.app('average', 'dlg.apps.simple.AverageArraysApp', { method: 'mean' }, [port('average', 'array', 'InputPort'), port('average', 'mean', 'OutputPort')]);
   g.link(l1, 'io', avg, 'array').link(l2, 'io', avg, 'array').link(avg, 'mean', g.file('mean'), 'io');
 
+  // pydata types pydata_types.graph does not have, copied as they are into files
+  const pickled7 = Buffer.from('80044b072e', 'hex').toString('base64');
+  const kinds: [string, unknown, string][] = [
+    ['empty_object', '', 'Object'],
+    ['a_list', '[1, 2]', 'list'],
+    ['evaluated', '2 ** 10 + 1', 'eval'],
+    ['raw_value', pickled7, 'raw'],
+    ['object_value', pickled7, 'Object.int'],
+    ['a_select', 'mean', 'Select'],
+  ];
+  for (const [name, value, type] of kinds) {
+    const d = g.memory(name, { value, type });
+    const copy = g.app(`copy_${name}`, 'dlg.apps.simple.CopyApp', {}, [port(`copy_${name}`, 'data', 'InputPort'), port(`copy_${name}`, 'copy', 'OutputPort')]);
+    g.link(d, 'io', copy, 'data').link(copy, 'copy', g.file(`${name}_file`), 'io');
+  }
+
   const items = g.memory('items', { value: '[5, 6, 7]', type: 'Json' });
   const pick = g.app('pick', 'dlg.apps.simple.PickOne', {}, [port('pick', 'rest_array', 'InputPort'), port('pick', 'element', 'OutputPort'), port('pick', 'rest', 'OutputPort')]);
   g.link(items, 'io', pick, 'rest_array').link(pick, 'element', g.file('element'), 'io').link(pick, 'rest', g.file('rest_array'), 'io');
