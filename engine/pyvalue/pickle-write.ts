@@ -328,7 +328,29 @@ function encodeLong(v: bigint): Uint8Array {
   return out.subarray(0, nbytes);
 }
 
+/** Scalars, the usual pydata, without a Writer: one small buffer each. */
+function scalar(v: PyValue): Buffer | undefined {
+  if (v === null) return Buffer.from([OP.PROTO, 4, OP.NONE, OP.STOP]);
+  if (typeof v === 'boolean') return Buffer.from([OP.PROTO, 4, v ? OP.NEWTRUE : OP.NEWFALSE, OP.STOP]);
+  if (typeof v === 'bigint' && v >= 0n && v <= 0xffn) return Buffer.from([OP.PROTO, 4, OP.BININT1, Number(v), OP.STOP]);
+  if (typeof v === 'number') {
+    // PROTO, FRAME of 10 bytes: BINFLOAT + 8 bytes + STOP
+    const b = Buffer.alloc(21);
+    b[0] = OP.PROTO;
+    b[1] = 4;
+    b[2] = OP.FRAME;
+    b[3] = 10;
+    b[11] = OP.BINFLOAT;
+    b.writeDoubleBE(v, 12);
+    b[20] = OP.STOP;
+    return b;
+  }
+  return undefined;
+}
+
 export function pickleDumps(v: PyValue, opts: PickleOptions = {}): Buffer {
+  const fast = scalar(v);
+  if (fast !== undefined) return fast;
   const w = new Writer(opts.sharedKeys ?? false);
   w.start();
   w.save(v);

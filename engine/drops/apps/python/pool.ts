@@ -3,6 +3,7 @@
 // dies, hangs past the app's timeout or runs an app that is cancelled is killed and dropped;
 // the next call starts a fresh one, so only the app it was running fails.
 
+import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Frame } from './protocol.ts';
 import { Scratch } from './scratch.ts';
@@ -173,6 +174,8 @@ export class PythonPool {
   private async startWorker(): Promise<PythonWorker> {
     this.starting++;
     try {
+      // The start directory must exist (a missing cwd makes spawn fail as if the interpreter were missing).
+      mkdirSync(this.cwd, { recursive: true });
       const w = await PythonWorker.start({ python: this.python, env: this.env, cwd: this.cwd });
       this.startTimes.push(w.startMs);
       if (this.closed) {
