@@ -6,11 +6,12 @@ import type { Drop, DropHost } from './drop.ts';
 import type { AppClass } from './app.ts';
 import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
 import { FileDrop } from './file.ts';
+import { PathRefused } from './confine.ts';
 import { NullBarrierApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
 import { BranchApp, BranchAppDrop, SimpleBranch } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
 import { HelloWorldApp, PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
-import { type DropSpec, intParam, isObject, rawParam, stringParam } from './spec.ts';
+import { type DropSpec, intParam, isObject, parseNumber, rawParam, stringParam } from './spec.ts';
 import { PydataError, pydataOf } from '../pyvalue/pydata.ts';
 
 export interface DropClass {
@@ -20,6 +21,8 @@ export interface DropClass {
   create(host: DropHost, spec: DropSpec): Drop;
   /** A problem with the spec that makes the drop unusable, found without creating it. */
   check?(spec: DropSpec): string | undefined;
+  /** A problem only the session can tell (a path outside its directories), found at append. */
+  checkHosted?(host: DropHost, spec: DropSpec): string | undefined;
   /**
    * For apps that run in a Python worker: what the worker checks at append (the function's
    * import, numpy). Undefined when this spec runs without Python.
@@ -60,6 +63,20 @@ function checkMemory(spec: DropSpec): string | undefined {
   return checkData(spec);
 }
 
+/**
+ * A FileDROP's path as its spec names it, resolved as at deploy (a throwaway drop, no disk
+ * access). Only confinement is decided here; other path errors (an unset variable) fail the
+ * drop at deploy, as before. A name taken from a producer is checked again at deploy.
+ */
+function checkFilePath(host: DropHost, spec: DropSpec): string | undefined {
+  try {
+    void new FileDrop(host, spec).path;
+  } catch (err) {
+    if (err instanceof PathRefused) return err.message;
+  }
+  return undefined;
+}
+
 function checkApp(spec: DropSpec): string | undefined {
   const n = intParam(spec, 'n_effective_inputs', -1);
   if (n === 0 || n < -1) return `n_effective_inputs must be -1 or positive, not ${n}`;
@@ -68,14 +85,22 @@ function checkApp(spec: DropSpec): string | undefined {
   return undefined;
 }
 
+/** The per-app `timeout` (seconds) of bash and Python apps. */
+function checkTimeout(spec: DropSpec): string | undefined {
+  const timeout = rawParam(spec, 'timeout');
+  if (timeout !== undefined && timeout !== null && timeout !== '' && !(parseNumber(timeout, NaN) > 0))
+    return `timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`;
+  return undefined;
+}
+
 function checkBash(spec: DropSpec): string | undefined {
   if (stringParam(spec, 'command').trim() === '') return 'No command specified';
-  return checkApp(spec);
+  return checkTimeout(spec) ?? checkApp(spec);
 }
 
 const MEMORY: DropClass = { ...data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem')), check: checkMemory };
 const SHARED_MEMORY: DropClass = { ...data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem')), check: checkMemory };
-const FILE = data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s));
+const FILE: DropClass = { ...data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s)), checkHosted: checkFilePath };
 const NULL = data('dlg.data.drops.data_base.NullDROP', (h, s) => new NullDrop(h, s));
 const END = data('dlg.data.drops.data_base.EndDROP', (h, s) => new EndDrop(h, s));
 
@@ -125,7 +150,7 @@ function checkPyFunc(spec: DropSpec): string | undefined {
   const f = functionOf(spec);
   if (f.func_name === '' && f.func_code === '') return 'PyFuncApp needs func_name or func_code';
   if (spec.func_code !== undefined && spec.func_code !== null && typeof spec.func_code !== 'string') return 'func_code must be a string';
-  return checkApp(spec);
+  return checkTimeout(spec) ?? checkApp(spec);
 }
 
 /** A Branch runs Python when it has code: func_code, or a dotted func_name naming a module function. */
@@ -147,7 +172,7 @@ register({
   kind: 'app',
   acceptsStreaming: false,
   create: (h, s) => (branchUsesPython(s) ? new PythonBranch(h, s) : new BranchApp(h, s)),
-  check: checkApp,
+  check: (s) => checkTimeout(s) ?? checkApp(s),
   python: (s) => (branchUsesPython(s) ? { app: 'branch', spec: functionOf(s) } : undefined),
 });
 for (const name of [
@@ -163,7 +188,14 @@ for (const name of [
   'UrlRetrieveApp',
 ]) {
   const cls = simplePythonApp(name);
-  register({ name: `dlg.apps.simple.${name}`, kind: 'app', acceptsStreaming: false, create: (h, s) => new cls(h, s), check: checkApp, python: () => ({ app: name }) });
+  register({
+    name: `dlg.apps.simple.${name}`,
+    kind: 'app',
+    acceptsStreaming: false,
+    create: (h, s) => new cls(h, s),
+    check: (s) => checkTimeout(s) ?? checkApp(s),
+    python: () => ({ app: name }),
+  });
 }
 
 /** Storage names of lower-case `data` specs (reference §4.2); the unimplemented ones map to a class name for the report. */

@@ -1,6 +1,8 @@
 // The node manager: the sessions of one node, their directories under <dlgRoot>/workspace,
 // and the scheduler that bounds how many apps run at once on this node.
 
+import { type Dirent, readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DropManager, DropLogs, NodeOperations, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
@@ -9,6 +11,8 @@ import { Scheduler } from '../../session/scheduler.ts';
 import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
+import { normaliseDataDirs } from '../../drops/confine.ts';
+import type { ProgressOptions } from '../progress.ts';
 import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';
 
 export interface NodeManagerOptions {
@@ -19,7 +23,11 @@ export interface NodeManagerOptions {
   /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
-  /** Python workers for Python apps (interpreter, module paths, default timeout); started on first use. */
+  /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
+  dataDirs?: readonly string[];
+  /** Seconds after which a bash command or a Python app is ended (its app fails), unless it sets `timeout`. */
+  appTimeout?: number;
+  /** Python workers for Python apps (interpreter, module paths); started on first use. */
   python?: PythonOptions;
 }
 
@@ -35,6 +43,14 @@ export function checkSessionId(id: unknown): string {
   return id;
 }
 
+function nonEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false; // absent (or not a directory: creating the session will say so)
+  }
+}
+
 export class NodeManager implements DropManager, NodeOperations {
   readonly dlgRoot: string;
   readonly scheduler: Scheduler;
@@ -43,13 +59,17 @@ export class NodeManager implements DropManager, NodeOperations {
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
+  readonly dataDirs: readonly string[];
+  private readonly appTimeout: number | undefined;
 
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
-    this.python = new PythonPool({ ...opts.python, maxWorkers: this.scheduler.maxWorkers, dlgRoot: this.dlgRoot });
+    this.python = new PythonPool({ timeoutS: opts.appTimeout, ...opts.python, maxWorkers: this.scheduler.maxWorkers, dlgRoot: this.dlgRoot });
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
+    this.dataDirs = normaliseDataDirs(opts.dataDirs);
+    this.appTimeout = opts.appTimeout;
   }
 
   session(sessionId: string): Session {
@@ -62,12 +82,19 @@ export class NodeManager implements DropManager, NodeOperations {
   openSession(sessionId: string): Session {
     checkSessionId(sessionId);
     if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
+    // A directory left by an earlier run (a crash, a restart) holds its files: reusing it
+    // would mix them with this session's. An empty one is harmless.
+    const dir = join(this.dlgRoot, 'workspace', sessionId);
+    if (nonEmptyDir(dir))
+      throw sessionExists(sessionId, `the session directory ${dir} already exists and is not empty (left by an earlier run?); choose another session id or remove it`);
     const s = new Session({
       sessionId,
       dlgRoot: this.dlgRoot,
       scheduler: this.scheduler,
       hostLabel: this.hostLabel,
       remote: this.remote,
+      dataDirs: this.dataDirs,
+      appTimeout: this.appTimeout,
       python: this.python,
     });
     this.sessions.set(sessionId, s);
@@ -76,6 +103,24 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async createSession(sessionId: string): Promise<void> {
     this.openSession(sessionId);
+  }
+
+  /**
+   * Session directories on disk that no live session owns: sessions of earlier runs (before
+   * a restart or a crash) and ones deleted since (reference §7.6 `past_sessions`).
+   */
+  async pastSessions(): Promise<{ sessionId: string }[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.dlgRoot, 'workspace'), { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => e.isDirectory() && !this.sessions.has(e.name))
+      .map((e) => e.name)
+      .sort()
+      .map((sessionId) => ({ sessionId }));
   }
 
   async listSessions(): Promise<SessionListEntry[]> {
@@ -121,6 +166,14 @@ export class NodeManager implements DropManager, NodeOperations {
     return this.session(sessionId).summary();
   }
 
+  async graphOutline(sessionId: string) {
+    return this.session(sessionId).outline();
+  }
+
+  async graphProgress(sessionId: string, opts: ProgressOptions) {
+    return this.session(sessionId).progress(opts);
+  }
+
   async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {
     await this.session(sessionId).appendGraph(graph);
   }
@@ -151,6 +204,10 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return { filepath: this.session(sessionId).dropFilepath(oid) };
+  }
+
+  async dropFile(sessionId: string, oid: string): Promise<string> {
+    return this.session(sessionId).dropFile(oid);
   }
 
   async linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
