@@ -8,7 +8,9 @@ import { dirname } from 'node:path';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { MemoryDrop } from '../../engine/drops/data.ts';
 import { AppState, DropState, SessionState } from '../../engine/states.ts';
-import { arg, inPort, memDrop, needsPython, outPort, pyfunc, pythonNode, runPy } from '../python.ts';
+import { arg, inPort, memDrop, needsPython, outPort, pyfunc, pythonNode, pythonOptions, runPy } from '../python.ts';
+import { NodeManager } from '../../engine/managers/node/node-manager.ts';
+import { tempRoot } from './helpers.ts';
 
 const M = 'dlgts_testfuncs';
 
@@ -75,6 +77,20 @@ if (needsPython(test)) {
     t.regex(logText(session, 'S'), /timed out after 0\.5 s/);
     const again = await runPy(nm, [pyfunc('F', `${M}.add`, [arg('a', 2), outPort('out')], [], [['O', 'out']]), memDrop('O')]);
     t.is(again.status, SessionState.FINISHED);
+  });
+
+  test("--app-timeout is the default timeout of Python apps; an app's own timeout wins", async (t) => {
+    const nm = new NodeManager({ dlgRoot: tempRoot(t), maxWorkers: 2, appTimeout: 0.5, python: pythonOptions });
+    t.teardown(() => nm.shutdown());
+    const { session } = await runPy(nm, [
+      pyfunc('S', `${M}.sleep_for`, [arg('seconds', 60), outPort('out')], [], [['X', 'out']]),
+      memDrop('X'),
+      pyfunc('L', `${M}.sleep_for`, [arg('seconds', 1), outPort('out')], [], [['Y', 'out']], { timeout: 30 }),
+      memDrop('Y'),
+    ]);
+    t.is(session.getDrop('S')!.status, DropState.ERROR);
+    t.regex(logText(session, 'S'), /timed out after 0\.5 s/);
+    t.is(session.getDrop('L')!.status, DropState.COMPLETED, 'its own timeout of 30 s let it sleep 1 s');
   });
 
   test('cancelling a session kills its running calls', async (t) => {

@@ -110,7 +110,8 @@ if (needsPython(test, 'numpy') && needsReference(test)) {
       graphs.push({ name: g.file, path, lg: JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>, random: g.random ?? false, cwd: g.cwd ?? false });
     }
     const t0 = Date.now();
-    const [ref, theirPgs, ours] = await Promise.all([refNm(), referenceTranslate(t, graphs.map((g) => g.path)), startNode(t, { python: pythonOptions, maxWorkers: 2 })]);
+    // ddExample reads /dev/urandom: absolute inputs need their directory named (--data-dir).
+    const [ref, theirPgs, ours] = await Promise.all([refNm(), referenceTranslate(t, graphs.map((g) => g.path)), startNode(t, { python: pythonOptions, maxWorkers: 2, dataDirs: ['/dev'] })]);
     const refClient = new ManagerClient(ref.url);
     t.log(`reference NM, translator and our NM ready in ${Date.now() - t0} ms`);
 

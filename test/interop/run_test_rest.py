@@ -1,19 +1,23 @@
 """Run the reference's own REST tests (daliuge-engine/test/manager/test_rest.py) against an
 external node manager instead of the one each test starts in process.
 
-Usage: python3 run_test_rest.py NM_PORT DIM_PORT ; the data island manager the tests also use
-is the reference's, started in process on DIM_PORT and pointed at the node manager. Prints
+Usage: python3 run_test_rest.py NM_PORT DIM_PORT WORKSPACE ; the data island manager the tests
+also use is the reference's, started in process on DIM_PORT and pointed at the node manager.
+Each test expects a fresh node manager (the reference's setUp starts one): tearDown destroys
+the sessions and removes their directories under WORKSPACE. Prints
 {"test name": "ok" | "fail: ..." | "error: ..."}.
 """
 
 import json
+import os
+import shutil
 import socket
 import sys
 import threading
 import time
 import unittest
 
-NM_PORT, DIM_PORT = int(sys.argv[1]), int(sys.argv[2])
+NM_PORT, DIM_PORT, WORKSPACE = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 
 from dlg import constants  # noqa: E402
 
@@ -55,6 +59,9 @@ def tearDown(self):  # noqa: N802
     c = clients.NodeManagerClient(test_rest.hostname, NM_PORT)
     for s in c.sessions():
         c.destroy_session(s["sessionId"])
+    if os.path.isdir(WORKSPACE):
+        for d in os.listdir(WORKSPACE):
+            shutil.rmtree(os.path.join(WORKSPACE, d), ignore_errors=True)
     self._dim_server.stop()
     self._dim_t.join()
     self.dim.shutdown()
