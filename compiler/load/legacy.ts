@@ -102,7 +102,7 @@ function convertNode(raw: Json): OjsNode {
     node.parentId = String(raw.group);
   }
   delete node.group;
-  const hasOjsFields = Array.isArray(raw.fields) && (raw.fields as Json[]).every((f) => f && 'usage' in f && 'id' in f);
+  const hasOjsFields = Array.isArray(raw.fields) && (raw.fields as Json[]).every((f) => f && typeof f === 'object' && 'usage' in f && 'id' in f);
   if (!hasOjsFields) {
     node.fields = [
       ...convertFields(id, raw.fields, 'ComponentParameter', 'field'),

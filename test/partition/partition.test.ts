@@ -6,6 +6,9 @@ import {
 } from '../../compiler/partition/index.ts';
 import { randomDag, scatterGatherDag } from '../../compiler/schedule/synthetic.ts';
 import { allFixtureGraphs, loadSpec } from '../schedule/helpers.ts';
+import { needsShared } from '../shared.ts';
+
+const withShared = needsShared(test);
 
 /** Baseline: contiguous blocks of a topological order, each about total/k in weight. */
 function topoBlocks(dag: SchedulingDag, g: PartGraph, k: number): Int32Array {
@@ -41,23 +44,25 @@ function grid(s: number): PartGraph {
   };
 }
 
-test('§5.5 input graph of testLoop: weights, sizes, symmetric edges', (t) => {
-  const dag = dagFromDropSpecs(loadSpec('testLoop'));
-  const g = graphFromDag(dag);
-  t.is(g.n, 11);
-  t.is(g.xadj[g.n], 20); // 10 DAG edges, both directions
-  for (let v = 0; v < g.n; v++) {
-    t.is(g.vwgt[v], dag.isApp[v] ? dag.weight[v] : 1);
-    t.is(g.vsize[v], dag.isApp[v] ? 1 : dag.weight[v]);
-    for (let j = g.xadj[v]!; j < g.xadj[v + 1]!; j++) {
-      const u = g.adjncy[j]!;
-      t.is(g.adjwgt[j], 5);
-      let back = 0;
-      for (let i = g.xadj[u]!; i < g.xadj[u + 1]!; i++) if (g.adjncy[i] === v) back++;
-      t.is(back, 1);
+if (withShared) {
+  test('§5.5 input graph of testLoop: weights, sizes, symmetric edges', (t) => {
+    const dag = dagFromDropSpecs(loadSpec('testLoop'));
+    const g = graphFromDag(dag);
+    t.is(g.n, 11);
+    t.is(g.xadj[g.n], 20); // 10 DAG edges, both directions
+    for (let v = 0; v < g.n; v++) {
+      t.is(g.vwgt[v], dag.isApp[v] ? dag.weight[v] : 1);
+      t.is(g.vsize[v], dag.isApp[v] ? 1 : dag.weight[v]);
+      for (let j = g.xadj[v]!; j < g.xadj[v + 1]!; j++) {
+        const u = g.adjncy[j]!;
+        t.is(g.adjwgt[j], 5);
+        let back = 0;
+        for (let i = g.xadj[u]!; i < g.xadj[u + 1]!; i++) if (g.adjncy[i] === v) back++;
+        t.is(back, 1);
+      }
     }
-  }
-});
+  });
+}
 
 test('k-way on a 100×100 grid: balanced within ufactor, cut near a 4×4 tiling', (t) => {
   const g = grid(100);
@@ -106,40 +111,42 @@ test('deterministic: the same graph, k and seed give the same partition', (t) =>
   t.deepEqual(a.part, b.part);
 });
 
-test('every fixture: each drop gets a part in 0..k-1', (t) => {
-  for (const [name, doc] of allFixtureGraphs()) {
-    const dag = dagFromDropSpecs(dropSpecList(doc));
-    const g = graphFromDag(dag);
-    for (const k of [1, 2, 3, 8]) {
-      const r = partitionGraph(g, k);
-      t.is(r.part.length, dag.n, name);
-      t.true(r.part.every((p) => p >= 0 && p < k), `${name} k=${k}`);
-      const w = partWeights(g, r.part, k);
-      t.is(w.reduce((a, b) => a + b, 0), g.vwgt.reduce((a, b) => a + b, 0));
+if (withShared) {
+  test('every fixture: each drop gets a part in 0..k-1', (t) => {
+    for (const [name, doc] of allFixtureGraphs()) {
+      const dag = dagFromDropSpecs(dropSpecList(doc));
+      const g = graphFromDag(dag);
+      for (const k of [1, 2, 3, 8]) {
+        const r = partitionGraph(g, k);
+        t.is(r.part.length, dag.n, name);
+        t.true(r.part.every((p) => p >= 0 && p < k), `${name} k=${k}`);
+        const w = partWeights(g, r.part, k);
+        t.is(w.reduce((a, b) => a + b, 0), g.vwgt.reduce((a, b) => a + b, 0));
+      }
     }
-  }
-});
+  });
 
-test('Q11: the quotient graph sums both directions and has no self-loops', (t) => {
-  const dag = dagFromDropSpecs(loadSpec('cont_img_mvp'));
-  const g = graphFromDag(dag);
-  const part = new Int32Array(g.n).map((_, i) => i % 5);
-  const q = quotientGraph(g, part, 5);
-  t.is(q.n, 5);
-  let total = 0;
-  for (let p = 0; p < 5; p++) {
-    for (let j = q.xadj[p]!; j < q.xadj[p + 1]!; j++) {
-      t.not(q.adjncy[j], p);
-      total += q.adjwgt[j]!;
-      // symmetric
-      const r = q.adjncy[j]!;
-      let back = -1;
-      for (let i = q.xadj[r]!; i < q.xadj[r + 1]!; i++) if (q.adjncy[i] === p) back = q.adjwgt[i]!;
-      t.is(back, q.adjwgt[j]);
+  test('Q11: the quotient graph sums both directions and has no self-loops', (t) => {
+    const dag = dagFromDropSpecs(loadSpec('cont_img_mvp'));
+    const g = graphFromDag(dag);
+    const part = new Int32Array(g.n).map((_, i) => i % 5);
+    const q = quotientGraph(g, part, 5);
+    t.is(q.n, 5);
+    let total = 0;
+    for (let p = 0; p < 5; p++) {
+      for (let j = q.xadj[p]!; j < q.xadj[p + 1]!; j++) {
+        t.not(q.adjncy[j], p);
+        total += q.adjwgt[j]!;
+        // symmetric
+        const r = q.adjncy[j]!;
+        let back = -1;
+        for (let i = q.xadj[r]!; i < q.xadj[r + 1]!; i++) if (q.adjncy[i] === p) back = q.adjwgt[i]!;
+        t.is(back, q.adjwgt[j]);
+      }
     }
-  }
-  t.is(total / 2, edgeCut(g, part));
-});
+    t.is(total / 2, edgeCut(g, part));
+  });
+}
 
 test('property: random DAGs partition validly for any k', (t) => {
   fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 1 }),
