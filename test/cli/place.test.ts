@@ -52,6 +52,7 @@ if (needsShared(test)) {
     const r = await run([join(lgDir, 'chiles_simple.graph'), '--emit', 'pg', '-N', '3', '-i', '1', '--nodes', hosts.join(',')]);
     t.is(r.code, 0, r.err);
     const list = drops(r.out);
+    t.true(list.length > 0);
     t.true(list.every((d) => d.island === '10.0.0.1:8001'));
     t.true(list.every((d) => hosts.slice(1).includes(d.node)));
   });
@@ -71,6 +72,7 @@ if (needsShared(test)) {
     const r2 = await run([pgtp, '--emit', 'pg', '--nodes', 'dim,nm0,nm1']);
     t.is(r2.code, 0, r2.err);
     const mapped = drops(r2.out);
+    t.true(labelled.length > 0);
     t.deepEqual(mapped.map((d) => d.node), labelled.map((d) => (d.node === '#0' ? 'nm0' : 'nm1')));
     t.true(mapped.every((d) => d.island === 'dim'));
   });
@@ -87,6 +89,7 @@ if (needsShared(test)) {
       server.close();
       t.is(r.code, 0, r.err);
       const list = drops(r.out);
+      t.true(list.length > 0);
       t.true(list.every((d) => d.island === `127.0.0.1:${port}`));
       t.true(list.every((d) => ['n1:8000', 'n2:8000'].includes(d.node)));
     }

@@ -56,6 +56,7 @@ if (withShared) {
   test('translating for a node manager (no node list) leaves the drops unplaced', async (t) => {
     const node = await startNode(t);
     const { drops } = await translateForDeploy(readJson(join(lgs, 'HelloWorld_simple.graph')), { url: node.url });
+    t.true(drops.length > 1, 'the drops and the trailing element');
     t.true((drops as Record<string, unknown>[]).every((d) => d.node === undefined));
   });
 }

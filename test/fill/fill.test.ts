@@ -154,6 +154,7 @@ if (needsShared(test)) {
     t.truthy(r.value);
     const w = r.diagnostics.filter((d) => d.code === CODES.UNMATCHED_PLACEHOLDER);
     t.is(w.length, placeholderFields(contImg()).size);
+    t.true(w.length > 0);
     t.true(w.every((d) => d.severity === 'warning' && d.field === 'dummy' && d.nodeId && d.nodeName));
   });
 }

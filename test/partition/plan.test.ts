@@ -20,6 +20,7 @@ if (withShared) {
           t.truthy(r.value, where);
           const plan = r.value!;
           t.is(plan.part.length, dag.n, where);
+          t.true(dag.n > 0, where);
           t.true(plan.numParts >= 1 && plan.numParts <= N, where);
           t.true(plan.numIslands >= 1 && plan.numIslands <= I, where);
           t.is(plan.islandOf.length, plan.numParts, where);
@@ -38,6 +39,7 @@ if (withShared) {
     const dag = dagFromDropSpecs(loadSpec('cont_img_mvp'));
     const plan = partitionDag(dag, { algorithm: 'none', numPartitions: 4, numIslands: 2 }).value!;
     t.is(plan.numParts, 1);
+    t.is(plan.part.length, 144);
     t.true(plan.part.every((p) => p === 0));
     t.is(plan.result.algo, 'Raw_unrolling');
     t.is(plan.after.dataMovement, 0);

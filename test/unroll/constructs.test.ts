@@ -57,8 +57,10 @@ if (needsShared(test)) {
     t.true(timed.length > 0);
     t.true(timed.every((d: any) => d.sleep_time === 0));
     const app1 = text(table, { app: 1 }).filter((d: any) => d.categoryType === 'Application');
+    t.true(app1.length > 0);
     t.true(app1.every((d: any) => d.dropclass === 'dlg.apps.simple.SleepApp' && d.sleep_time === Number(d.execution_time ?? 2)));
     const app2 = text(table, { app: 2 }).filter((d: any) => d.categoryType === 'Application');
+    t.is(app2.length, app1.length);
     t.true(app2.every((d: any) => d.dropclass === 'dlg.apps.simple.SleepAndCopyApp'));
   });
 

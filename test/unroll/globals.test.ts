@@ -31,7 +31,9 @@ if (needsShared(test)) {
     t.is(drops.length, 3 + s + 3 * s * l);
     t.is(drops.length, translated('ArrayLoop.graph').length);
     t.is(edgesOf(drops).edges.size, 72);
-    t.true(drops.filter((d) => d.name === 'RandomArrayApp').every((d) => d.size === g.array_size));
+    const random = drops.filter((d) => d.name === 'RandomArrayApp');
+    t.is(random.length, 1, 'the RandomArrayApp node is outside the scatter: one drop');
+    t.true(random.every((d) => d.size === g.array_size));
   });
 
   test('ArrayLoop_Global: a global given as a parameter changes the unrolling', (t) => {
