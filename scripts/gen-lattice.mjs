@@ -61,6 +61,33 @@ export function latticeDrops(side) {
   return drops;
 }
 
+/**
+ * The lattice's scheduling DAG as dagFromEdgeList's arguments, without making the drop specs
+ * (10^6 drops would take gigabytes as objects): the same kinds, weights (same generator,
+ * same order) and edges, in the order dagFromDropSpecs reads them from latticeDrops(side).
+ */
+export function latticeEdges(side) {
+  const rnd = weights(side);
+  const n = side * side;
+  const isApp = new Uint8Array(n);
+  const weight = new Float64Array(n);
+  const numCpus = new Int32Array(n).fill(1);
+  const m = 2 * side * (side - 1);
+  const src = new Int32Array(m);
+  const dst = new Int32Array(m);
+  let e = 0;
+  for (let i = 0; i < side; i++) {
+    for (let j = 0; j < side; j++) {
+      const v = i * side + j;
+      isApp[v] = (i + j) % 2 === 0 ? 1 : 0;
+      weight[v] = isApp[v] ? rnd(1, 20) : rnd(1, 100);
+      if (j < side - 1) { src[e] = v; dst[e++] = v + 1; }
+      if (i < side - 1) { src[e] = v; dst[e++] = v + side; }
+    }
+  }
+  return { n, isApp, weight, numCpus, src, dst };
+}
+
 /** The PGT text (drop list and its trailing reprodata element). */
 export function latticeText(side) {
   const drops = latticeDrops(side);
