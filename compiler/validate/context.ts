@@ -99,6 +99,13 @@ export interface RelationTable {
   unknown: ReadonlyMap<number, string>;
 }
 
+/** Entry `index` of relationship list `list` of drop `drop`. */
+export interface MalformedEntry {
+  drop: number;
+  list: Relation;
+  index: number;
+}
+
 /**
  * Relationships written on one end only (§3.8), one group per direction: drop `owners[k]`
  * lists drop `others[k]` in `list`, but the other's `mirror` list does not name the owner.
@@ -120,6 +127,8 @@ export interface DropListContext {
   readonly duplicates: readonly [number, number][];
   /** every kind parsed in one pass on first use, then shared by the rules; O(entries) */
   relation(kind: Relation): RelationTable;
+  /** object entries that are not {oid: port name or null}, found while parsing the relations */
+  malformedEntries(): readonly MalformedEntry[];
   /** computed on first use from the relation tables; O(entries log entries), no hashing */
   oneSided(): readonly OneSided[];
   /**
@@ -156,9 +165,10 @@ export function makeDropListContext(
   });
   let tables: Map<Relation, RelationTable> | undefined;
   let irregularDrops: Set<number> | undefined;
+  const malformed: MalformedEntry[] = [];
   const build = () => {
     irregularDrops = new Set();
-    tables = relationTables(drops, oidIndex, irregularDrops);
+    tables = relationTables(drops, oidIndex, irregularDrops, malformed);
   };
   const relation = (kind: Relation): RelationTable => {
     if (!tables) build();
@@ -180,6 +190,10 @@ export function makeDropListContext(
     oidIndex,
     duplicates,
     relation,
+    malformedEntries: () => {
+      if (!tables) build();
+      return malformed;
+    },
     oneSided,
     irregular: () => {
       oneSided(); // repeated targets are found there
@@ -208,9 +222,12 @@ export function makeDropListContext(
 
 /**
  * All relationship kinds in one pass over the drops: list lengths first, so every table is
- * allocated once at its size. Drops with malformed entries go into `irregular`.
+ * allocated once at its size. Drops with entries that name no oid go into `irregular`; object
+ * entries of the wrong shape into `malformed`.
  */
-function relationTables(drops: readonly Record<string, unknown>[], oidIndex: ReadonlyMap<string, number>, irregular: Set<number>): Map<Relation, RelationTable> {
+function relationTables(
+  drops: readonly Record<string, unknown>[], oidIndex: ReadonlyMap<string, number>, irregular: Set<number>, malformed: MalformedEntry[],
+): Map<Relation, RelationTable> {
   const n = drops.length;
   const K = RELATIONS.length;
   const counts = new Int32Array(K);
@@ -232,10 +249,23 @@ function relationTables(drops: readonly Record<string, unknown>[], oidIndex: Rea
       const list = d[RELATIONS[r]!];
       if (!Array.isArray(list)) continue;
       let unknownHere = 0;
+      let k = 0;
       for (const e of list) {
-        const oid = oidOfEntry(e);
+        // The entry's oid, read once (Reflect.ownKeys: see entryOid); an object entry must
+        // have one key and a port name (or null) as its value.
+        let oid: string | undefined;
+        if (typeof e === 'string') oid = e;
+        else if (e !== null && typeof e === 'object' && !Array.isArray(e)) {
+          const keys = Reflect.ownKeys(e);
+          if (keys.length === 1 && typeof keys[0] === 'string') {
+            oid = keys[0];
+            const port = (e as Record<string, unknown>)[oid];
+            if (port !== null && typeof port !== 'string') malformed.push({ drop: i, list: RELATIONS[r]!, index: k });
+          } else malformed.push({ drop: i, list: RELATIONS[r]!, index: k });
+        } else oid = oidOfEntry(e); // numbers; other types are the schema rule's
+        k++;
         if (oid === undefined) {
-          irregular.add(i); // malformed entries are the schema rule's
+          irregular.add(i);
           continue;
         }
         const t = oidIndex.get(oid);

@@ -45,6 +45,7 @@ function messageOf(e: ErrorObject, value: unknown): string {
     case 'required':
       return `missing required key '${(e.params as { missingProperty: string }).missingProperty}'`;
     case 'type': {
+      if (e.schemaPath.includes('relationList')) return `${subject} ${alternativesMessage(e.schemaPath)}`;
       const t = (e.params as { type: string | string[] }).type;
       const types = Array.isArray(t) ? t.join(' or ') : String(t).replace(',', ' or ');
       return `${subject} must be ${types}, found ${describeValue(value)}`;

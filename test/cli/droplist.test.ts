@@ -25,7 +25,7 @@ const key = (d: Diag) => `${d.severity} ${d.code} ${d.nodeId ?? ''} ${d.pointer 
 const broken = readdirSync(invalid).filter((f) => f.startsWith('pgt-') && f !== 'pgt-one-sided.json').sort();
 
 test('the broken drop lists of fixtures/invalid are the ones these tests expect', (t) => {
-  t.deepEqual(broken, ['pgt-bad-category-type.json', 'pgt-cycle.json', 'pgt-duplicate-oid.json', 'pgt-missing-category-type.json', 'pgt-missing-dropclass.json', 'pgt-unknown-oid.json']);
+  t.deepEqual(broken, ['pgt-bad-category-type.json', 'pgt-bad-entry.json', 'pgt-cycle.json', 'pgt-duplicate-oid.json', 'pgt-missing-category-type.json', 'pgt-missing-dropclass.json', 'pgt-unknown-oid.json']);
 });
 
 for (const f of broken) {
