@@ -34,11 +34,12 @@ const mb = statSync(pgt).size / 1e6;
 const built = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
 
-// Every child reports its own wall time (after start-up) and peak RSS on its last stderr line.
+// Every child reports its own wall time (after start-up), CPU time (all of the process, start-up
+// included; robust when the machine is busy) and peak RSS on its last stderr line.
 const probe = join(work, 'probe.mjs');
 writeFileSync(probe, `import { writeSync } from 'node:fs';
 const t0 = performance.now();
-process.on('exit', () => writeSync(2, '\\nPROBE ' + JSON.stringify({ ms: performance.now() - t0, rssKb: process.resourceUsage().maxRSS }) + '\\n'));
+process.on('exit', () => { const r = process.resourceUsage(); writeSync(2, '\\nPROBE ' + JSON.stringify({ ms: performance.now() - t0, cpuMs: (r.userCPUTime + r.systemCPUTime) / 1000, rssKb: r.maxRSS }) + '\\n'); });
 `);
 const baseline = join(work, 'baseline.mjs');
 writeFileSync(baseline, `import { readFileSync, writeFileSync } from 'node:fs';
@@ -98,17 +99,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bareKb = median(bare);
 const heap = !process.argv.includes('--no-heap');
 const rows = cases.map(([name, args], c) => ({
-  name, ms: median(samples[c].map((s) => s.ms)), kb: median(samples[c].map((s) => s.rssKb)) - bareKb, heapMb: heap ? minHeap(args) : NaN,
+  name, ms: median(samples[c].map((s) => s.ms)), cpu: median(samples[c].map((s) => s.cpuMs)), kb: median(samples[c].map((s) => s.rssKb)) - bareKb, heapMb: heap ? minHeap(args) : NaN,
 }));
 const base = rows[0];
 const w = Math.max(...rows.map((r) => r.name.length));
 console.log(`node ${process.version}; lattice ${SIDE}×${SIDE}: ${SIDE * SIDE} drops, ${mb.toFixed(1)} MB; ${RUNS} runs each, medians`);
 console.log(`parsed document: ${(docKb / 1024).toFixed(0)} MB of heap; peak = max RSS − a bare node's (${(bareKb / 1024).toFixed(0)} MB)\n`);
-const cols = [['ms', 7], ['× baseline', 10], ['RSS MB', 7], ['× doc', 6], ['min heap MB', 11], ['× doc', 6]];
+const cols = [['wall ms', 7], ['× baseline', 10], ['cpu ms', 7], ['× baseline', 10], ['RSS MB', 7], ['× doc', 6], ['min heap MB', 11], ['× doc', 6]];
 console.log(`${'case'.padEnd(w)}  ${cols.map(([h, n]) => h.padStart(n)).join('  ')}`);
 console.log(`${'-'.repeat(w)}  ${cols.map(([, n]) => '-'.repeat(n)).join('  ')}`);
 for (const r of rows) {
-  const cells = [r.ms.toFixed(0), `${(r.ms / base.ms).toFixed(2)}×`, (r.kb / 1024).toFixed(0), `${(r.kb / docKb).toFixed(2)}×`,
+  const cells = [r.ms.toFixed(0), `${(r.ms / base.ms).toFixed(2)}×`, r.cpu.toFixed(0), `${(r.cpu / base.cpu).toFixed(2)}×`, (r.kb / 1024).toFixed(0), `${(r.kb / docKb).toFixed(2)}×`,
     heap ? r.heapMb.toFixed(0) : '–', heap ? `${(r.heapMb / docMb).toFixed(2)}×` : '–'];
   console.log(`${r.name.padEnd(w)}  ${cells.map((c, i) => c.padStart(cols[i][1])).join('  ')}`);
 }
