@@ -19,6 +19,8 @@ export interface Diagnostic {
   /** 1-based position in the input text, when known (JSON syntax errors). */
   line?: number;
   column?: number;
+  /** The figure the message is about, for programs (TOO_MANY_DROPS: the drop count). */
+  count?: number;
 }
 
 /** Where a model element came from, so any later stage can point at it. */
@@ -46,6 +48,7 @@ export const CODES = {
   LEGACY_CONVERTED: 'DLG1011',
   READ_FAILED: 'DLG1012',
   BAD_DROP_LIST: 'DLG1013',
+  LOOSE_TYPES: 'DLG1014',
   // fill
   UNKNOWN_PARAMETER: 'DLG2001',
   BAD_PARAMETER_VALUE: 'DLG2002',
@@ -102,6 +105,7 @@ export const CODES = {
   BAD_ALGO_PARAMETER: 'DLG5006',
   BAD_PARTITION_COUNT: 'DLG5007',
   DEADLINE_NOT_MET: 'DLG5008',
+  EXCLUSIVE_ABSORBED: 'DLG5009',
   // map (owned by compiler/map)
   MAP_TOO_FEW_NODES: 'DLG6001',
   MAP_BAD_NODE_ADDRESS: 'DLG6002',
@@ -109,6 +113,7 @@ export const CODES = {
   MAP_BAD_NODES_ANSWER: 'DLG6004',
   MAP_FETCH_FAILED: 'DLG6005',
   MAP_BAD_ISLAND_COUNT: 'DLG6006',
+  MAP_CO_HOSTED: 'DLG6008',
   // deploy/engine (owned by engine/: dlg-deploy, dlg-engine)
   DEPLOY_CONNECTION: 'DLG7001',
   DEPLOY_REJECTED: 'DLG7002',

@@ -1,6 +1,7 @@
 // Bundles every CLI entry point (compiler/cli/dlg-*.ts, engine/cli/dlg-*.ts) into dist/.
 // One self-contained ESM file per command keeps start-up to a single module load.
 import { build } from 'esbuild';
+import { buildViews } from './build-views.mjs';
 import { readdirSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +13,12 @@ for (const dir of ['compiler/cli', 'engine/cli']) {
   if (!existsSync(abs)) continue;
   for (const f of readdirSync(abs)) if (/^dlg-[a-z-]+\.ts$/.test(f)) entries.push(join(abs, f));
 }
+// The translator service's worker threads load their own bundle (see service/pool.ts).
+const outName = (entry) => (entry.endsWith('service/worker.ts') ? 'dlg-translate-worker' : basename(entry, '.ts'));
+entries.push(join(root, 'service/worker.ts'));
 mkdirSync(join(root, 'dist'), { recursive: true });
 await Promise.all(entries.map(async (entry) => {
-  const outfile = join(root, 'dist', basename(entry, '.ts') + '.js');
+  const outfile = join(root, 'dist', outName(entry) + '.js');
   await build({
     entryPoints: [entry],
     outfile,
@@ -28,6 +32,10 @@ await Promise.all(entries.map(async (entry) => {
     // CommonJS dependencies bundled into ESM still call require() for node builtins.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __dlgCreateRequire } from 'node:module';\nconst require = __dlgCreateRequire(import.meta.url);" },
     logLevel: 'warning',
+    // only the sources (tests) bundle the translator worker on the fly with it
+    external: ['esbuild'],
   });
   chmodSync(outfile, 0o755);
 }));
+
+await buildViews();

@@ -36,10 +36,16 @@ export interface DropHost {
   readonly sessionId: string;
   readonly sessionDir: string;
   readonly dlgRoot: string;
+  /** Directories outside the session directory that FileDROPs may name (--data-dir). */
+  readonly dataDirs: readonly string[];
+  /** Default seconds an external command may run (--app-timeout), or undefined for no limit. */
+  readonly appTimeout?: number;
   /** True when event listeners exist; drops skip building events otherwise. */
   readonly listening: boolean;
   emit(event: DropEvent): void;
   statusChanged(drop: Drop, from: number, to: number): void;
+  /** An app's execution status changed (the dashboard counts the apps running now). */
+  execStatusChanged(app: AppDrop): void;
   /** A leaf finished (app: producerFinished, data: dropCompleted). */
   leafDone(drop: Drop): void;
   /** All of an app's inputs are accounted for: queue it for its decision (run, fail or skip). */
@@ -64,6 +70,8 @@ export const F_EXTERNAL = 32;
 export const F_TRIGGERED = 64;
 export const F_DECIDED = 128;
 export const F_PROXY = 256;
+/** A write did not complete: the data is gone and the drop can only end in ERROR. */
+export const F_WRITE_FAILED = 512;
 
 export abstract class Drop {
   status: number = DropState.INITIALIZED;
