@@ -21,6 +21,8 @@ export interface ClusterOptions extends SecurityCliOptions {
   maxWorkers?: number;
   dataDir: string[];
   appTimeout?: number;
+  python?: string;
+  pythonPath: string[];
   probeInterval?: number;
   probeDeadline?: number;
 }
@@ -36,8 +38,8 @@ function addressOf(url: string): string {
 
 export async function runCluster(opts: ClusterOptions): Promise<number> {
   const { nodes: N, islands: I } = opts;
-  if (I > N) throw new UserError(CODES.ENGINE_BAD_OPTION, `--islands (${I}) cannot exceed --nodes (${N}): every island needs a node manager`);
-  if (opts.basePort !== 0 && opts.basePort + N + I > 65535) throw new UserError(CODES.ENGINE_BAD_OPTION, `--base-port ${opts.basePort} leaves no room for ${N + I + 1} ports`);
+  if (I > N) throw new UserError(CODES.USAGE, `--islands (${I}) cannot exceed --nodes (${N}): every island needs a node manager`);
+  if (opts.basePort !== 0 && opts.basePort + N + I > 65535) throw new UserError(CODES.USAGE, `--base-port ${opts.basePort} leaves no room for ${N + I + 1} ports`);
   const root = resolve(opts.dlgRoot);
   const all: ManagerProcess[] = [];
   let stopping = false;
@@ -71,6 +73,8 @@ export async function runCluster(opts: ClusterOptions): Promise<number> {
       ...(opts.maxWorkers ? ['--max-workers', String(opts.maxWorkers)] : []),
       ...opts.dataDir.flatMap((d) => ['--data-dir', resolve(d)]),
       ...(opts.appTimeout ? ['--app-timeout', String(opts.appTimeout)] : []),
+      ...(opts.python ? ['--python', opts.python] : []),
+      ...opts.pythonPath.flatMap((d) => ['--python-path', resolve(d)]),
     ];
     const nms = await Promise.all(
       Array.from({ length: N }, (_, k) => start('nm', ['--port', portOf(opts.basePort, k), '--dlg-root', join(root, `nm${k}`), ...workers], `nm${k}`)),

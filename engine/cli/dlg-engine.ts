@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { DAEMON_PORT, ISLAND_PORT, MASTER_PORT, NODE_PORT } from '../managers/address.ts';
 import { EXIT_OK, EXIT_USAGE, reportFailure } from './report.ts';
-import { type CompositeCliOptions, type NmOptions, addCompositeOptions, addManagerOptions, addNodeOptions, integer, runComposite, runNodeManager, seconds } from './managers.ts';
+import { type CompositeCliOptions, type NmOptions, addCompositeOptions, addManagerOptions, addNmOptions, integer, runComposite, runNodeManager, seconds } from './managers.ts';
 import { type ClusterOptions, runCluster } from './cluster.ts';
 import { type DaemonOptions, runDaemon } from './daemon.ts';
 import { addSecurityOptions } from '../managers/rest/security.ts';
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const sub = (name: string, description: string) => program.command(name).description(description).exitOverride();
 
-  addNodeOptions(sub('nm', `node manager: runs sessions and their drops, serves the REST API (default 127.0.0.1:${NODE_PORT})`)).action((opts: NmOptions) => {
+  addNmOptions(sub('nm', `node manager: runs sessions and their drops, serves the REST API (default 127.0.0.1:${NODE_PORT})`)).action((opts: NmOptions) => {
     result = runNodeManager(opts);
   });
   addCompositeOptions(sub('dim', `data island manager over node managers (default 127.0.0.1:${ISLAND_PORT})`), 'island').action((opts: CompositeCliOptions) => {
@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--dlg-root <dir>', 'each manager gets its own folder under it (nm0, nm1, …, dim0, …, mm)', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once per node manager', integer('--max-workers', 1), availableParallelism())
     .option('--data-dir <dir>', "passed to every node manager: a directory FileDROPs may read and write (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--app-timeout <seconds>', 'passed to every node manager: end bash commands running longer', seconds('--app-timeout'))
+    .option('--app-timeout <seconds>', 'passed to every node manager: end bash commands and Python apps running longer', seconds('--app-timeout'))
+    .option('--python <path>', 'passed to every node manager: the interpreter for Python apps')
+    .option('--python-path <dir>', 'passed to every node manager: a directory with modules for Python apps (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--probe-interval <s>', 'seconds between health probes', seconds('--probe-interval'))
     .option('--probe-deadline <s>', 'a silent child is lost after this many seconds', seconds('--probe-deadline'))
     .action((opts: ClusterOptions) => {

@@ -14,6 +14,7 @@ import { EngineError } from '../errors.ts';
 import { type SecurityCliOptions, type SecurityOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
 import { UserError, printNote } from './report.ts';
 import { serve } from './serve.ts';
+import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_WITH_STDIN } from './spawn.ts';
 
 export function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -50,7 +51,7 @@ export function addManagerOptions(cmd: Command, defaultPort: number): Command {
     .option(EXIT_WITH_STDIN, 'stop when stdin closes (used for managers started by dlg-engine cluster and daemon)');
 }
 
-export interface NmOptions extends ManagerOptions {
+export interface NmOptions extends ManagerOptions, PythonCliOptions {
   maxWorkers: number;
   dataDir: string[];
   appTimeout?: number;
@@ -60,7 +61,12 @@ export function addNodeOptions(cmd: Command): Command {
   return addManagerOptions(cmd, NODE_PORT)
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
     .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--app-timeout <seconds>', "end bash commands running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
+    .option('--app-timeout <seconds>', "end bash commands and Python apps running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
+}
+
+/** nm's options, Python included. */
+export function addNmOptions(cmd: Command): Command {
+  return addPythonOptions(addNodeOptions(cmd));
 }
 
 /** The security options of a manager's command line; warns when it is exposed without a token. */
@@ -81,6 +87,7 @@ export function runNodeManager(opts: NmOptions): Promise<number> {
     remote: new HttpPeerLink({ token: security.token }),
     dataDirs: opts.dataDir,
     appTimeout: opts.appTimeout,
+    python: pythonFromCli(opts),
   });
   return serve((stop) => ({
     app: createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: stop, security }),
@@ -115,9 +122,9 @@ export function runComposite(role: CompositeRole, opts: CompositeCliOptions): Pr
   try {
     children = parseAddressList(list, ROLES[role].childPort).map((a) => a.text);
   } catch (err) {
-    throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'}: ${err instanceof EngineError ? err.message : String(err)}`);
+    throw new UserError(CODES.USAGE, `--${role === 'island' ? 'nodes' : 'islands'}: ${err instanceof EngineError ? err.message : String(err)}`);
   }
-  if (children.length === 0) throw new UserError(CODES.ENGINE_BAD_OPTION, `--${role === 'island' ? 'nodes' : 'islands'} names no manager`);
+  if (children.length === 0) throw new UserError(CODES.USAGE, `--${role === 'island' ? 'nodes' : 'islands'} names no manager`);
   const security = managerSecurity(opts);
   const m = new CompositeManager({
     role,
