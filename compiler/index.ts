@@ -1,6 +1,6 @@
 // The compiler's public API: each stage is a function from one representation to the next.
 //   load → fill → validate → unroll → (schedule, partition, map) → emit
-export * from './diagnostics.ts';
+export * from '../kernel/diagnostics.ts';
 export type * from './model.ts';
 export { loadFile, loadSource, loadValue, buildLogicalGraph, type LoadedInput, type LgInput, type DropListInput } from './load/index.ts';
 export { fill, fillDocument, acceptedNames, fillOptionsFromCli, type FillOptions } from './fill/index.ts';

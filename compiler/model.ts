@@ -1,7 +1,7 @@
 // The normalised logical graph: the model every stage after load reads.
 // An LG is small (10..10^4 nodes), so plain objects are right here; the PGT is not (see unroll).
 
-import type { Origin } from './diagnostics.ts';
+import type { Origin } from '../kernel/diagnostics.ts';
 
 /** The EAGLE JSON document (schemaVersion OJS) as read, after legacy conversion. */
 export interface OjsField {

@@ -2,7 +2,7 @@
 // every drop: template labels `#i`/`#j` for a partitioned PGT, hosts for a PG (§4.4, §6.2).
 // Works on a drop table (from an LG) or on a drop list read from a file.
 
-import { CODES, hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
+import { CODES, hasErrors, type Diagnostic, type Result } from '../kernel/diagnostics.ts';
 import { hostMapper, planHosts, resourceMap, templateLabels, type DropMapper } from './map/index.ts';
 import { partitionDag, type PartitionPlan, type PartitionRequest } from './partition/plan.ts';
 import { contractDag } from './schedule/contract.ts';

@@ -1,7 +1,7 @@
 // The pipeline as one call: input (LG or drop list) → filled LG → drop table → output chunks.
 // The CLIs (dlg-translate, dlg-deploy) are thin shells over this.
 
-import { CODES, error, hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
+import { CODES, error, hasErrors, type Diagnostic, type Result } from '../kernel/diagnostics.ts';
 import { dropListChunks, moderniseDropList, normaliseWith } from './emit/droplist.ts';
 import { pgtChunks, type PgtOptions } from './emit/pgt.ts';
 import { buildLogicalGraph, type LoadedInput } from './load/index.ts';

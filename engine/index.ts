@@ -1,7 +1,7 @@
 // The engine's public API: run DALiuGE physical graphs in process, serve them over the
 // manager REST API, or deploy them to any DALiuGE-compatible manager.
 
-export { DropState, AppState, SessionState, LinkType, ExecutionMode, isFinalSessionState, sessionStateName, dropStateName } from './states.ts';
+export { DropState, AppState, SessionState, LinkType, ExecutionMode, isFinalSessionState, sessionStateName, dropStateName } from '../kernel/states.ts';
 export { EngineError, DropFailure } from './errors.ts';
 
 // Drops

@@ -3,7 +3,7 @@
 // a form body, a JSON body or the query string, each checked for its type.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CODES, type Diagnostic } from '../compiler/diagnostics.ts';
+import { CODES, type Diagnostic } from '../kernel/diagnostics.ts';
 
 /** A request the service refuses: the status, a one-line detail and the diagnostics behind it. */
 export class HttpError extends Error {

@@ -2,7 +2,7 @@
 // (structured-cloned from the request) and an output for the response body. Failures are
 // HttpErrors carrying our diagnostics; the route turns them into 4xx JSON answers.
 
-import { CODES, hasErrors, type Diagnostic } from '../compiler/diagnostics.ts';
+import { CODES, hasErrors, type Diagnostic } from '../kernel/diagnostics.ts';
 import { loadSource, readSource, type LoadedInput } from '../compiler/load/index.ts';
 import { HttpError, formDecode } from './http.ts';
 import { genPgt, lgFill, mapJob, partitionJob, unrollAndPartitionJob, unrollJob } from './translate-jobs.ts';

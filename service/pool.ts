@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from './http.ts';
-import type { Diagnostic } from '../compiler/diagnostics.ts';
+import type { Diagnostic } from '../kernel/diagnostics.ts';
 
 export type ToWorker =
   | { type: 'job'; id: number; kind: string; args: unknown }

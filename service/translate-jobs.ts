@@ -2,7 +2,7 @@
 // CLI-mirror routes /lg_fill, /unroll, /partition, /unroll_and_partition, /map (§7.11).
 // All of them are compiler/translate.ts with the request's fields as options.
 
-import { hasErrors } from '../compiler/diagnostics.ts';
+import { hasErrors } from '../kernel/diagnostics.ts';
 import { dropListChunks } from '../compiler/emit/droplist.ts';
 import { pgtChunks } from '../compiler/emit/pgt.ts';
 import { fill } from '../compiler/fill/index.ts';

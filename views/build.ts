@@ -2,6 +2,7 @@
 // of the unroller, or from any drop list (a PGT/PG file, a session's specs). Linear in drops +
 // edges; per-drop arrays only up to DETAIL_LIMIT drops.
 
+import type { DropGraph } from '../kernel/drop-graph.ts';
 import type { SchedulingDag } from '../compiler/schedule/dag.ts';
 import type { PartitionPlan } from '../compiler/partition/plan.ts';
 import type { DropTable } from '../compiler/unroll/index.ts';
@@ -65,7 +66,7 @@ export function countPairs(n: number, a: (i: number) => number, b: (i: number) =
 }
 
 /** Group-level edges (self-loops of a group included: they show fan-in inside a node). */
-export function groupEdgesOf(dag: SchedulingDag, groupOf: Int32Array, groups: number): number[] {
+export function groupEdgesOf(dag: DropGraph, groupOf: Int32Array, groups: number): number[] {
   const src = new Int32Array(dag.offsets[dag.n]!);
   for (let u = 0; u < dag.n; u++) src.fill(u, dag.offsets[u]!, dag.offsets[u + 1]!);
   return countPairs(src.length, (e) => groupOf[src[e]!]!, (e) => groupOf[dag.targets[e]!]!, Math.max(groups, 1));

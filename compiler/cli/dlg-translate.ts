@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { CODES, error, hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
+import { CODES, error, hasErrors, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
 import { fetchNodes, parseNodeList } from '../map/index.ts';
 import { parseAlgorithmParams } from '../schedule/params.ts';
 import type { PlaceOptions } from '../place.ts';
@@ -13,7 +13,7 @@ import { writeOutput } from '../emit/sink.ts';
 import { loadFile } from '../load/index.ts';
 import { outputChunks, translate, type EmitKind } from '../translate.ts';
 import { fillStepFromCli } from './fill-options.ts';
-import { printDiagnostics, type ReportFormat } from './report.ts';
+import { printDiagnostics, type ReportFormat } from '../../kernel/report.ts';
 
 interface Opts {
   emit: EmitKind | 'html';

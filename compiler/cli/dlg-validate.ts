@@ -5,12 +5,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CODES, error, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, hasErrors, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { fillOptionsFromCli, type CliFill } from '../fill/index.ts';
 import { loadSource, readSource } from '../load/index.ts';
 import { validate } from '../validate/index.ts';
 import { locatePointers } from '../validate/locate.ts';
-import { countOutcome, printDiagnostics, summaryLine, useColor, type FileOutcome, type ReportFormat } from './report.ts';
+import { countOutcome, printDiagnostics, summaryLine, useColor, type FileOutcome, type ReportFormat } from '../../kernel/report.ts';
 
 interface Opts {
   params?: string;

@@ -1,5 +1,5 @@
 // The fill step of a CLI run: --params, -p, --config, --config-file → a FillStep.
-import type { Result } from '../diagnostics.ts';
+import type { Result } from '../../kernel/diagnostics.ts';
 import { fill, fillOptionsFromCli, type CliFillArgs } from '../fill/index.ts';
 import type { FillStep } from '../translate.ts';
 

@@ -4,18 +4,14 @@
 // that is already normal (ours always is) passes through as the same objects, so a 10^5-drop
 // PGT costs little more than parsing and printing it. O(drops + relationship entries).
 
-import type { DropListContext } from '../validate/context.ts';
-import { makeDropListContext } from '../validate/context.ts';
+import { entryOid, RELATION_LISTS } from '../../kernel/relations.ts';
+import { makeDropListContext, type DropListContext } from '../validate/context.ts';
 
 type Spec = Record<string, unknown>;
 type Entry = string | Record<string, unknown>;
 
-export { entryOid } from '../relations.ts';
-import { entryOid, MIRROR, type RelationList } from '../relations.ts';
-
-const LISTS = Object.keys(MIRROR) as RelationList[];
-
-function entryPort(e: Entry): unknown {
+/** The port an entry gives as written (null for a plain oid), to tell entries apart. */
+function portAsWritten(e: Entry): unknown {
   return typeof e === 'string' ? null : (e as Record<string, unknown>)[entryOid(e)!];
 }
 
@@ -70,7 +66,7 @@ export function normaliseWith(ctx: DropListContext): Spec[] {
   // Repeated or malformed entries: rebuild that drop's lists, each (oid, port) once.
   for (const i of ctx.irregular()) {
     const d = out[i]!;
-    for (const list of LISTS) {
+    for (const list of RELATION_LISTS) {
       const v = d[list];
       if (!Array.isArray(v)) continue;
       const seen = new Set<string>();
@@ -78,7 +74,7 @@ export function normaliseWith(ctx: DropListContext): Spec[] {
       for (const e of v as Entry[]) {
         const oid = entryOid(e);
         if (oid === undefined) continue;
-        const port = entryPort(e);
+        const port = portAsWritten(e);
         const key = `${oid}\u0000${port === null || port === undefined ? '\u0001' : String(port)}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -38,7 +38,7 @@ export class DropNames {
       const repro = reprodata.perDrop ? JSON.stringify(node.raw.reprodata ?? {}) : undefined;
       this.radix[node.index] = radices(lg, t.props, node.index);
       this.loops[node.index] = loopDigits(lg, t.props, node.index);
-      this.templates[node.index * 2] = escapeHead(nodeTemplate(t, node, spec, opts, repro));
+      this.templates[node.index * 2] = escapeHead(nodeTemplate(node, spec, opts, repro));
       if (node.construct === 'GroupBy') this.templates[node.index * 2 + 1] = escapeHead(grpDataTemplate(t, node, opts, repro));
     }
   }

@@ -67,7 +67,7 @@ function executionTime(node: LgNode): unknown {
   return undefined;
 }
 
-export function nodeTemplate(t: DropTable, node: LgNode, spec: NodeSpec, opts: SpecOptions, reprodata: string | undefined): DropTemplate {
+export function nodeTemplate(node: LgNode, spec: NodeSpec, opts: SpecOptions, reprodata: string | undefined): DropTemplate {
   const groupBy = node.construct === 'GroupBy';
   const categoryType = spec.isApp ? 'Application' : 'Data';
   let dropclass = spec.dropclass;

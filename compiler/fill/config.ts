@@ -3,7 +3,8 @@
 // (never a crash, never a silent skip), an external configuration applies whether or not
 // the graph embeds any, and a configuration is found by its top-level `name`.
 
-import { CODES, error, pointer, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, pointer, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
+import { isObject } from '../../kernel/relations.ts';
 import type { GraphConfig } from '../model.ts';
 import { convertToType, show } from './convert.ts';
 import { FIELD_LISTS, type DocWriter } from './writer.ts';
@@ -26,10 +27,6 @@ interface Chosen {
   file?: string;
   /** chosen by the user: problems are errors; the active one's stale entries only warn */
   explicit: boolean;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function embeddedConfigs(w: DocWriter): Record<string, GraphConfig> {

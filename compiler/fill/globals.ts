@@ -5,7 +5,7 @@
 // global's typed value. Nodes without fields and fields without values are skipped.
 // Global nodes stay in the document (EAGLE shows them); the loader drops them.
 
-import { CODES, error, pointer, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, pointer, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { OjsField } from '../model.ts';
 import { convertToType, show, textOf } from './convert.ts';
 import { isGlobalField, isGlobalNode } from './names.ts';

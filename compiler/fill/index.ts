@@ -15,7 +15,7 @@
 //     (Boolean true, not Python's "True"); inside longer text a value is its JSON text;
 //   - a parameter that matches nothing is an error (the reference ignores it).
 
-import { hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
+import { hasErrors, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
 import type { GraphConfig, OjsDocument } from '../model.ts';
 import { applyGraphConfig } from './config.ts';
 import { applyGlobals } from './globals.ts';

@@ -3,7 +3,7 @@
 // more specific name wins when both touch one field. Linear in the document size plus,
 // per parameter, the dots of its name.
 
-import { CODES, error, pointer, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, pointer, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { OjsField } from '../model.ts';
 import { convertToType, show } from './convert.ts';
 import { editDistance, isGlobalNode, NameIndex, type FieldRef } from './names.ts';

@@ -2,9 +2,9 @@
 // `-p name=value` / `-p '{"json": ...}'`, merged in that order so -p wins (§2.2).
 // Also the dotted flattening of nested objects that every parameter name lookup uses.
 
-import { CODES, error, type Diagnostic, type Result } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
 import { parseJson, readSource } from '../load/source.ts';
-import { FORBIDDEN_KEYS, forbiddenKeyMessage, forbiddenKeyPointer } from '../load/forbidden-keys.ts';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage, forbiddenKeyPointer } from '../../kernel/forbidden-keys.ts';
 import type { GraphConfig } from '../model.ts';
 import { schemaErrors } from '../../schemas/index.ts';
 

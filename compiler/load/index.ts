@@ -2,7 +2,8 @@
 // The input kind is detected, older EAGLE versions are converted, and anything that is not
 // a graph gets a diagnostic saying what it is instead.
 
-import { CODES, error, warning, type Diagnostic, type Result } from '../diagnostics.ts';
+import { CODES, error, warning, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
+import { isObject, unwrapDropList } from '../../kernel/relations.ts';
 import type { OjsDocument } from '../model.ts';
 import { convertLegacy, legacyIdKey, needsLegacyConversion } from './legacy.ts';
 import { coerceLooseTypes } from './loose.ts';
@@ -99,20 +100,14 @@ export function loadValue(value: unknown, file: string): Result<LoadedInput> {
 }
 
 function loadDropList(list: unknown[], file: string): Result<LoadedInput> {
-  let graphName: string | undefined;
-  let items = list;
-  // Legacy `[graphName, [dropspec, ...]]` (§1.11).
-  if (list.length === 2 && typeof list[0] === 'string' && Array.isArray(list[1])) {
-    graphName = list[0];
-    items = list[1] as unknown[];
-  }
+  const { items, graphName } = unwrapDropList(list);
   const drops: Record<string, unknown>[] = [];
   let reprodata: Record<string, unknown> | undefined;
   const diagnostics: Diagnostic[] = [];
   items.forEach((d, i) => {
     const isLast = i === items.length - 1;
-    if (d && typeof d === 'object' && !Array.isArray(d)) {
-      const o = d as Record<string, unknown>;
+    if (isObject(d)) {
+      const o = d;
       if (o.oid === undefined || o.oid === null || o.oid === '') {
         if (isLast) reprodata = o;
         else diagnostics.push(error(CODES.PGT_MISSING_OID, `drop #${i} has no 'oid'`, { file, pointer: `/${i}` }));

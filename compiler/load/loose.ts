@@ -5,7 +5,8 @@
 // file loads instead of failing the schema. Anything ambiguous ("yes", "", 0) is left for
 // the schema rule to report. Linear in nodes + fields + links; changes the value in place.
 
-import { CODES, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
+import { isObject } from '../../kernel/relations.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,10 +27,6 @@ function boolOf(v: unknown): boolean | undefined {
   if (typeof v !== 'string') return undefined;
   const s = v.trim().toLowerCase();
   return s === 'true' ? true : s === 'false' ? false : undefined;
-}
-
-function isObject(v: unknown): v is Json {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Coerces the loose types of an LG document in place; returns the warning, if any. */

@@ -3,7 +3,7 @@
 // nodes (§1.9), ports and parents are resolved. Never throws on malformed input: anything
 // it cannot use is skipped here and reported by compiler/validate.
 
-import { pointer } from '../diagnostics.ts';
+import { pointer } from '../../kernel/diagnostics.ts';
 import { expandMkn } from './mkn.ts';
 import {
   CONSTRUCT_KINDS,

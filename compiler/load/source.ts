@@ -2,7 +2,7 @@
 // diagnostics that say where the text went wrong.
 
 import { readFileSync } from 'node:fs';
-import { CODES, error, type Diagnostic, type Result } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
 import { jsonErrorOffset } from './json-error.ts';
 
 export interface Source {

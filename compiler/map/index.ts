@@ -3,7 +3,7 @@
 // Everything is per drop index, so an emitter can ask for drop i's node and island while it
 // streams 10^7 drops instead of rewriting objects.
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 
 export {
   fetchNodes, managerBase, nodesFromAnswer, parseNodeAddress, parseNodeList, type NodeAddress,

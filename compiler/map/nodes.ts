@@ -2,7 +2,7 @@
 // manager's `GET /api/nodes` (Q28: the MM answers {"nodes": [...]}, DIMs and the client
 // expect a list; both are accepted).
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 
 export interface NodeAddress {
   host: string;

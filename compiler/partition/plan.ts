@@ -2,7 +2,7 @@
 // scheduling DAG, merge its partitions into at most -N node slots, group those into at most
 // -i islands, and report the §5.3 metrics before and after. Pure: nothing is printed.
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { topologicalOrder, type SchedulingDag } from '../schedule/dag.ts';
 import { scheduleMetrics, type ScheduleMetrics, partitionedEdgeWeights } from '../schedule/metrics.ts';
 import { minNumParts } from '../schedule/minparts.ts';

@@ -2,9 +2,11 @@
 // partitioning algorithm reads. Drops are indices 0..n-1 in PGT list order; nothing here
 // allocates per drop beyond the typed arrays, so 10^7 drops stay cheap.
 
-import { CODES, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
+import { distinctSuccessors, dropGraphOfSpecs, topologicalOrder as topologicalRows, transpose, type DropGraph } from '../../kernel/drop-graph.ts';
+import { DOWNSTREAM_LISTS, unwrapDropList, UPSTREAM_LISTS, type RelationList } from '../../kernel/relations.ts';
 
-export interface SchedulingDag {
+export interface SchedulingDag extends DropGraph {
   /** Drops, indexed 0..n-1 in PGT list order. */
   n: number;
   /** 1 = application drop, 0 = data drop. */
@@ -24,26 +26,15 @@ export interface SchedulingDag {
   edgeWeight?: Float64Array;
 }
 
-const FORWARD_KEYS = DOWNSTREAM_LISTS;
-const BACKWARD_KEYS = UPSTREAM_LISTS;
-
-/** A relationship entry is `"oid"` or `{"oid": "port"}` (§3.8). */
-export { entryOid as relationOid } from '../relations.ts';
-import { DOWNSTREAM_LISTS, entryOid as relationOid, UPSTREAM_LISTS, type RelationList } from '../relations.ts';
-
 /**
  * The drops of a PGT/PG document: unwraps the legacy `["name", [drops]]` form and skips
  * elements without an `oid` (the trailing reprodata object, §4.1). Index i of the result is
  * drop i of every SchedulingDag built from it.
  */
 export function dropSpecList(doc: unknown): Record<string, unknown>[] {
-  let list: unknown = doc;
-  if (Array.isArray(list) && list.length === 2 && typeof list[0] === 'string' && Array.isArray(list[1])) {
-    list = list[1];
-  }
-  if (!Array.isArray(list)) return [];
+  if (!Array.isArray(doc)) return [];
   const out: Record<string, unknown>[] = [];
-  for (const e of list) {
+  for (const e of unwrapDropList(doc).items) {
     if (e !== null && typeof e === 'object' && typeof (e as Record<string, unknown>).oid === 'string') {
       out.push(e as Record<string, unknown>);
     }
@@ -77,36 +68,10 @@ const APP_CATEGORIES = new Set(['application', 'app', 'service', 'serviceapp', '
  */
 export function dagFromDropSpecs(specs: readonly object[], diagnostics: Diagnostic[] = []): SchedulingDag {
   const drops = dropSpecList(specs as unknown[]);
-  const n = drops.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) index.set(drops[i]!.oid as string, i);
   const { isApp, weight, numCpus } = dropColumns(drops, diagnostics);
-
-  // Collect (src, dst) pairs in DAG edge order, then group them by source (stable).
-  let src: number[] = [];
-  let dst: number[] = [];
-  let unknown = 0;
-  for (const keys of [FORWARD_KEYS, BACKWARD_KEYS]) {
-    const forward = keys === FORWARD_KEYS;
-    for (let i = 0; i < n; i++) {
-      const d = drops[i]!;
-      for (const k of keys) {
-        const list = d[k];
-        if (!Array.isArray(list)) continue;
-        for (const e of list) {
-          const oid = relationOid(e);
-          const j = oid === undefined ? undefined : index.get(oid);
-          if (j === undefined) { unknown++; continue; }
-          if (j === i) continue;
-          if (forward) { src.push(i); dst.push(j); } else { src.push(j); dst.push(i); }
-        }
-      }
-    }
-  }
+  const { n, offsets, targets, unknown } = dropGraphOfSpecs(drops);
   unknownOidWarning(unknown, diagnostics);
-  const dag = dagFromEdgeList(n, isApp, weight, numCpus, Int32Array.from(src), Int32Array.from(dst));
-  src = dst = [];
-  return dag;
+  return { n, isApp, weight, numCpus, offsets, targets };
 }
 
 /**
@@ -122,13 +87,13 @@ export function dagFromRelations(
   const n = drops.length;
   const { isApp, weight, numCpus } = dropColumns(drops, diagnostics);
   let m = 0;
-  for (const k of [...FORWARD_KEYS, ...BACKWARD_KEYS]) m += relation(k).targets.length;
+  for (const k of [...DOWNSTREAM_LISTS, ...UPSTREAM_LISTS]) m += relation(k).targets.length;
   const src = new Int32Array(m);
   const dst = new Int32Array(m);
   let e = 0;
   let unknown = 0;
-  for (const keys of [FORWARD_KEYS, BACKWARD_KEYS]) {
-    const forward = keys === FORWARD_KEYS;
+  for (const keys of [DOWNSTREAM_LISTS, UPSTREAM_LISTS]) {
+    const forward = keys === DOWNSTREAM_LISTS;
     const tables = keys.map(relation);
     for (let i = 0; i < n; i++) {
       for (const { offsets, targets } of tables) {
@@ -184,27 +149,8 @@ export function dagFromEdgeList(
   n: number, isApp: Uint8Array, weight: Float64Array, numCpus: Int32Array,
   src: Int32Array, dst: Int32Array,
 ): SchedulingDag {
-  const m = src.length;
-  const offsets = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) offsets[src[e]! + 1]!++;
-  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
-  const fill = offsets.slice(0, n);
-  const grouped = new Int32Array(m);
-  for (let e = 0; e < m; e++) grouped[fill[src[e]!]!++] = dst[e]!;
-  // Deduplicate per source with a "last source that saw this target" marker.
-  const seen = new Int32Array(n).fill(-1);
-  const outOffsets = new Int32Array(n + 1);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    for (let e = offsets[i]!; e < offsets[i + 1]!; e++) {
-      const t = grouped[e]!;
-      if (t === i || seen[t] === i) continue;
-      seen[t] = i;
-      grouped[k++] = t;
-    }
-    outOffsets[i + 1] = k;
-  }
-  return { n, isApp, weight, numCpus, offsets: outOffsets, targets: grouped.slice(0, k) };
+  const { offsets, targets } = distinctSuccessors(n, src, dst, src.length);
+  return { n, isApp, weight, numCpus, offsets, targets };
 }
 
 /** Number of edges. */
@@ -214,43 +160,12 @@ export function edgeCount(dag: SchedulingDag): number {
 
 /** Predecessor CSR (reverse edges), preserving DAG edge order per target. O(n + m). */
 export function predecessors(dag: SchedulingDag): { offsets: Int32Array; sources: Int32Array; edge: Int32Array } {
-  const { n, offsets, targets } = dag;
-  const m = offsets[n]!;
-  const poff = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) poff[targets[e]! + 1]!++;
-  for (let i = 0; i < n; i++) poff[i + 1]! += poff[i]!;
-  const fill = poff.slice(0, n);
-  const sources = new Int32Array(m);
-  const edge = new Int32Array(m);
-  for (let u = 0; u < n; u++) {
-    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
-      const p = fill[targets[e]!]!++;
-      sources[p] = u;
-      edge[p] = e;
-    }
-  }
-  return { offsets: poff, sources, edge };
+  return transpose(dag.n, dag.offsets, dag.targets);
 }
 
-/**
- * Topological order (Kahn, smallest index first among ready drops is not needed, so a plain
- * FIFO keeps it O(n + m)). Returns undefined when the graph has a cycle.
- */
+/** Topological order (Kahn, FIFO: O(n + m)). Returns undefined when the graph has a cycle. */
 export function topologicalOrder(dag: SchedulingDag): Int32Array | undefined {
-  const { n, offsets, targets } = dag;
-  const indeg = new Int32Array(n);
-  for (let e = 0; e < offsets[n]!; e++) indeg[targets[e]!]!++;
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) if (indeg[i] === 0) order[tail++] = i;
-  for (let head = 0; head < tail; head++) {
-    const u = order[head]!;
-    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
-      const v = targets[e]!;
-      if (--indeg[v]! === 0) order[tail++] = v;
-    }
-  }
-  return tail === n ? order : undefined;
+  return topologicalRows(dag.n, dag.offsets, dag.targets);
 }
 
 /**

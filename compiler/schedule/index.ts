@@ -3,7 +3,7 @@
 
 export {
   dagFromDropSpecs, dagFromEdgeList, dropSpecList, edgeCount, edgeWeights, isDataCategory, parseWeight,
-  predecessors, referenceVertexOrder, relationOid, timeWeights, topologicalOrder, type SchedulingDag,
+  predecessors, referenceVertexOrder, timeWeights, topologicalOrder, type SchedulingDag,
 } from './dag.ts';
 export { maxWeightedAntichain } from './antichain.ts';
 export {

@@ -19,7 +19,7 @@
 // wins. If even T_fast misses the deadline, the fastest candidate is returned with a warning.
 // Complexity: O(log m) candidates, each O((n + m) log n).
 
-import { CODES, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { Clustering, zeroingSetup, type DopCaps } from './clustering.ts';
 import type { SchedulingDag } from './dag.ts';
 import { longestPath, partitionedEdgeWeights } from './metrics.ts';

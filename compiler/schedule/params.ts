@@ -2,7 +2,7 @@
 // bad value is a Diagnostic that names what the algorithm accepts. Values may be numbers or
 // the strings of `-A name=value`; null, "", "null" and "None" mean "use the default".
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 
 export type AlgorithmName = 'none' | 'metis' | 'mysarkar' | 'min_num_parts' | 'pso';
 

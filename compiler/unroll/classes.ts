@@ -1,7 +1,7 @@
 // Per-node drop facts that do not depend on the instance: the class the engine instantiates
 // (§3.4.3), the profiling weight (§3.4.4) and the CPU demand. Computed once per LG node.
 
-import { CODES, at, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, at, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { LgNode } from '../model.ts';
 import type { NodeProps } from './props.ts';
 

@@ -3,13 +3,14 @@
 // are contiguous and their identities follow from the construct nest), then link expansion,
 // then gather finalisation. Linear in drops + edges.
 
-import { CODES, at, error, hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
+import { CODES, at, error, hasErrors, type Diagnostic, type Result } from '../../kernel/diagnostics.ts';
+import { cyclicDrops } from '../../kernel/drop-graph.ts';
 import type { LogicalGraph } from '../model.ts';
 import { layoutBlocks } from './instances.ts';
 import { expandLink, finishGathers, GatherState, type ExpLink, type Expander } from './links.ts';
 import { nodeSpec } from './classes.ts';
 import { computeProps } from './props.ts';
-import { adjacency, cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from './table.ts';
+import { adjacency, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable, type DropTable } from './table.ts';
 
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
@@ -86,7 +87,7 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
   // (a node outside the loop fed by every iteration and feeding them all) makes a drop cycle
   // the engine would wait on forever. The LG rules cannot always see it; the drops can.
   const out = adjacency(n, d.m, d.src);
-  const cyclic = cyclicDrops(n, d.m, d.dst, out);
+  const cyclic = cyclicDrops(n, out.offsets, out.edges, d.dst);
   if (cyclic.length) {
     const nodes = [...new Set(Array.from(cyclic, (x) => dropNode[x]))].map((i) => lg.nodes[i]);
     const shown = nodes.slice(0, 8).map((x) => `'${x.name}' (${x.id})`).join(', ');

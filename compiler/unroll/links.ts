@@ -2,7 +2,7 @@
 // matching rule of the reference's table. Each rule is O(drops of its two end nodes);
 // nothing compares drop pairs, so expansion is linear in drops + edges.
 
-import { CODES, at, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, at, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { LgLink, LgNode, LogicalGraph } from '../model.ts';
 import { digitsOf, loopDigits, radices } from './instances.ts';
 import { portName } from './ports.ts';

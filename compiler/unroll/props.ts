@@ -1,7 +1,7 @@
 // Derived node properties (§3.1): degree of parallelism, hierarchy level, instance counts,
 // group start/end flags, gather widths. All per LG node, computed once; O(nodes · depth).
 
-import { CODES, at, error, warning, type Diagnostic } from '../diagnostics.ts';
+import { CODES, at, error, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { LgNode, LogicalGraph } from '../model.ts';
 import { integerOf } from '../fill/convert.ts';
 

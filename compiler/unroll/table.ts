@@ -2,6 +2,7 @@
 // and instance index are columns; edges are parallel Int32Arrays. Strings (oids, iids,
 // port names) are made only when emitting. Memory per drop: ~9 bytes + ~12 bytes per edge.
 
+import { rows } from '../../kernel/drop-graph.ts';
 import type { LogicalGraph } from '../model.ts';
 import type { NodeSpec } from './classes.ts';
 import type { NodeProps } from './props.ts';
@@ -107,13 +108,8 @@ export interface Adjacency {
 }
 
 export function adjacency(n: number, m: number, ends: Int32Array): Adjacency {
-  const offsets = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) offsets[ends[e] + 1]++;
-  for (let i = 0; i < n; i++) offsets[i + 1] += offsets[i];
-  const fill = offsets.slice(0, n);
-  const edges = new Int32Array(m);
-  for (let e = 0; e < m; e++) edges[fill[ends[e]]++] = e;
-  return { offsets, edges };
+  const { offsets, items } = rows(n, m, ends, null);
+  return { offsets, edges: items };
 }
 
 /**
@@ -191,29 +187,4 @@ export function distinctDropEdges(t: DropTable): number {
     }
   }
   return count;
-}
-
-/**
- * Drops left over by Kahn's algorithm: those on a cycle or downstream of one; empty for a
- * DAG. O(n + m), typed arrays only.
- */
-export function cyclicDrops(n: number, m: number, dst: Int32Array, out: Adjacency): Int32Array {
-  const indeg = new Int32Array(n);
-  for (let e = 0; e < m; e++) indeg[dst[e]]++;
-  const queue = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  for (let v = 0; v < n; v++) if (indeg[v] === 0) queue[tail++] = v;
-  while (head < tail) {
-    const v = queue[head++];
-    for (let k = out.offsets[v]; k < out.offsets[v + 1]; k++) {
-      const w = dst[out.edges[k]];
-      if (--indeg[w] === 0) queue[tail++] = w;
-    }
-  }
-  if (tail === n) return new Int32Array(0);
-  const left = new Int32Array(n - tail);
-  let k = 0;
-  for (let v = 0; v < n; v++) if (indeg[v] > 0) left[k++] = v;
-  return left;
 }

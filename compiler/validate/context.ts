@@ -2,7 +2,8 @@
 // rule a function (ctx: DropListContext) => void (graphql-js style): rules read the context
 // and call ctx.report; they never throw on bad input and never depend on each other.
 
-import { pointer, type Diagnostic } from '../diagnostics.ts';
+import { pointer, type Diagnostic } from '../../kernel/diagnostics.ts';
+import { entryOid, MIRROR, RELATION_LISTS, UPSTREAM_LISTS, type RelationList } from '../../kernel/relations.ts';
 import type { LgLink, LgNode, LogicalGraph, OjsDocument } from '../model.ts';
 
 /** A node as written in the document, including those the model skipped or removed. */
@@ -87,9 +88,6 @@ export function docNodeLabel(d: DocNode): string {
   return `${d.name || '(unnamed)'} (${d.id ?? `#${d.index}`})`;
 }
 
-export const RELATIONS: readonly Relation[] = ['inputs', 'outputs', 'producers', 'consumers', 'streamingInputs', 'streamingConsumers'];
-export type Relation = RelationList;
-
 /** One relationship kind of every drop, as compressed rows of drop indexes (-1: unknown oid). */
 export interface RelationTable {
   /** entries of drop i are targets[offsets[i] .. offsets[i+1]) */
@@ -102,7 +100,7 @@ export interface RelationTable {
 /** Entry `index` of relationship list `list` of drop `drop`. */
 export interface MalformedEntry {
   drop: number;
-  list: Relation;
+  list: RelationList;
   index: number;
 }
 
@@ -111,8 +109,8 @@ export interface MalformedEntry {
  * lists drop `others[k]` in `list`, but the other's `mirror` list does not name the owner.
  */
 export interface OneSided {
-  list: Relation;
-  mirror: Relation;
+  list: RelationList;
+  mirror: RelationList;
   owners: Int32Array;
   others: Int32Array;
 }
@@ -126,7 +124,7 @@ export interface DropListContext {
   /** [index, index of the first drop with the same oid] */
   readonly duplicates: readonly [number, number][];
   /** every kind parsed in one pass on first use, then shared by the rules; O(entries) */
-  relation(kind: Relation): RelationTable;
+  relation(kind: RelationList): RelationTable;
   /** object entries that are not {oid: port name or null}, found while parsing the relations */
   malformedEntries(): readonly MalformedEntry[];
   /** computed on first use from the relation tables; O(entries log entries), no hashing */
@@ -143,8 +141,6 @@ export interface DropListContext {
   capped(max: number): { report(d: Diagnostic): void; done(summary: (dropped: number) => Diagnostic): void };
 }
 
-export { entryOid as oidOfEntry } from '../relations.ts';
-import { entryOid as oidOfEntry, MIRROR, UPSTREAM_LISTS, type RelationList } from '../relations.ts';
 
 export function makeDropListContext(
   drops: readonly Record<string, unknown>[],
@@ -163,14 +159,14 @@ export function makeDropListContext(
     if (first === undefined) oidIndex.set(oid, i);
     else duplicates.push([i, first]);
   });
-  let tables: Map<Relation, RelationTable> | undefined;
+  let tables: Map<RelationList, RelationTable> | undefined;
   let irregularDrops: Set<number> | undefined;
   const malformed: MalformedEntry[] = [];
   const build = () => {
     irregularDrops = new Set();
     tables = relationTables(drops, oidIndex, irregularDrops, malformed);
   };
-  const relation = (kind: Relation): RelationTable => {
+  const relation = (kind: RelationList): RelationTable => {
     if (!tables) build();
     return tables!.get(kind)!;
   };
@@ -227,26 +223,26 @@ export function makeDropListContext(
  */
 function relationTables(
   drops: readonly Record<string, unknown>[], oidIndex: ReadonlyMap<string, number>, irregular: Set<number>, malformed: MalformedEntry[],
-): Map<Relation, RelationTable> {
+): Map<RelationList, RelationTable> {
   const n = drops.length;
-  const K = RELATIONS.length;
+  const K = RELATION_LISTS.length;
   const counts = new Int32Array(K);
   for (let i = 0; i < n; i++) {
     const d = drops[i]!;
     for (let r = 0; r < K; r++) {
-      const list = d[RELATIONS[r]!];
+      const list = d[RELATION_LISTS[r]!];
       if (Array.isArray(list)) counts[r]! += list.length;
     }
   }
-  const offsets = RELATIONS.map(() => new Int32Array(n + 1));
-  const targets = RELATIONS.map((_, r) => new Int32Array(counts[r]!));
-  const unknown = RELATIONS.map(() => new Map<number, string>());
+  const offsets = RELATION_LISTS.map(() => new Int32Array(n + 1));
+  const targets = RELATION_LISTS.map((_, r) => new Int32Array(counts[r]!));
+  const unknown = RELATION_LISTS.map(() => new Map<number, string>());
   const fill = new Int32Array(K);
   for (let i = 0; i < n; i++) {
     const d = drops[i]!;
     for (let r = 0; r < K; r++) {
       offsets[r]![i] = fill[r]!;
-      const list = d[RELATIONS[r]!];
+      const list = d[RELATION_LISTS[r]!];
       if (!Array.isArray(list)) continue;
       let unknownHere = 0;
       let k = 0;
@@ -260,9 +256,9 @@ function relationTables(
           if (keys.length === 1 && typeof keys[0] === 'string') {
             oid = keys[0];
             const port = (e as Record<string, unknown>)[oid];
-            if (port !== null && typeof port !== 'string') malformed.push({ drop: i, list: RELATIONS[r]!, index: k });
-          } else malformed.push({ drop: i, list: RELATIONS[r]!, index: k });
-        } else oid = oidOfEntry(e); // numbers; other types are the schema rule's
+            if (port !== null && typeof port !== 'string') malformed.push({ drop: i, list: RELATION_LISTS[r]!, index: k });
+          } else malformed.push({ drop: i, list: RELATION_LISTS[r]!, index: k });
+        } else oid = entryOid(e); // numbers; other types are the schema rule's
         k++;
         if (oid === undefined) {
           irregular.add(i);
@@ -278,8 +274,8 @@ function relationTables(
       }
     }
   }
-  const out = new Map<Relation, RelationTable>();
-  RELATIONS.forEach((kind, r) => {
+  const out = new Map<RelationList, RelationTable>();
+  RELATION_LISTS.forEach((kind, r) => {
     offsets[r]![n] = fill[r]!;
     out.set(kind, { offsets: offsets[r]!, targets: fill[r] === counts[r] ? targets[r]! : targets[r]!.slice(0, fill[r]!), unknown: unknown[r]! });
   });
@@ -291,9 +287,9 @@ function relationTables(
  * (owner · n + other, exact below 2^53), merged: a pair on one side only is one-sided; a pair
  * twice on one side is a repeated target, whose drop is marked irregular.
  */
-function findOneSided(n: number, relation: (kind: Relation) => RelationTable, irregular: Set<number>): OneSided[] {
+function findOneSided(n: number, relation: (kind: RelationList) => RelationTable, irregular: Set<number>): OneSided[] {
   const out: OneSided[] = [];
-  const pairs = (kind: Relation, reversed: boolean): Float64Array => {
+  const pairs = (kind: RelationList, reversed: boolean): Float64Array => {
     const { offsets, targets } = relation(kind);
     const p = new Float64Array(targets.length);
     let m = 0;

@@ -2,7 +2,7 @@
 // PGT/PG drop list) → diagnostics. An LGT is filled first (compiler/fill), so parameters,
 // configurations and globals are checked with everything else. Never throws on bad input.
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { fillDocument, type FillOptions } from '../fill/index.ts';
 import { buildLogicalGraph, type LoadedInput } from '../load/index.ts';
 import type { LogicalGraph, OjsDocument } from '../model.ts';

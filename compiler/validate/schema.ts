@@ -1,6 +1,6 @@
 // ajv errors → diagnostics that read like the rest: which node, which field, what is wrong.
 
-import { CODES, error, type Diagnostic } from '../diagnostics.ts';
+import { CODES, error, type Diagnostic } from '../../kernel/diagnostics.ts';
 import type { ErrorObject } from '../../schemas/index.ts';
 
 /** Decodes an RFC 6901 pointer into its parts. */

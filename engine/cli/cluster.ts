@@ -5,7 +5,7 @@
 // answer; Ctrl-C or SIGTERM stops them all, and they stop by themselves if this process dies.
 
 import { join, resolve } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { type SecurityCliOptions, securityFromCli } from '../managers/rest/security.ts';
 import { EXIT_OK, UserError, printNote } from './report.ts';
 import { type ManagerProcess, spawnManager, stopProcess, waitUntilAnswering } from './spawn.ts';

@@ -7,7 +7,7 @@ import { EngineError, badRequest } from '../errors.ts';
 import { DAEMON_PORT } from '../managers/address.ts';
 import { jsonBody } from '../managers/rest/body.ts';
 import { createRestServer, sendJson } from '../managers/rest/server.ts';
-import { isObject } from '../drops/spec.ts';
+import { isObject } from '../../kernel/relations.ts';
 import { join } from 'node:path';
 import { serve } from './serve.ts';
 import { type SecurityOptions, DEFAULT_SECURITY } from '../managers/rest/security.ts';

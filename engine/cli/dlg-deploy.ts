@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { CODES } from '../../compiler/diagnostics.ts';
-import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../compiler/load/forbidden-keys.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
+import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../kernel/forbidden-keys.ts';
 import { ManagerClient } from '../client/client.ts';
 import { type Progress, doneCounts, submit, waitForSession } from '../client/deploy.ts';
 import { runEmbedded } from '../client/embedded.ts';
 import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
-import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
-import { SessionState, sessionStateName } from '../states.ts';
+import { formatDiagnostics, useColor } from '../../kernel/report.ts';
+import { SessionState, sessionStateName } from '../../kernel/states.ts';
 import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 

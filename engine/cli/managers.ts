@@ -3,7 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { createNodeServer } from '../managers/node/rest.ts';
 import { HttpPeerLink } from '../managers/node/event-sink.ts';

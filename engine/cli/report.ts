@@ -2,7 +2,7 @@
 // code, coloured when stderr is a terminal (chalk honours NO_COLOR and FORCE_COLOR).
 
 import chalk from 'chalk';
-import { CODES, type Code } from '../../compiler/diagnostics.ts';
+import { CODES, type Code } from '../../kernel/diagnostics.ts';
 import { ConnectionError, ManagerError } from '../client/client.ts';
 import { EngineError } from '../errors.ts';
 

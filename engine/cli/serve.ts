@@ -3,7 +3,7 @@
 // away, stop the manager first and the server second.
 
 import type { FastifyInstance } from 'fastify';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { EXIT_OK, UserError, printNote } from './report.ts';
 import { exitWithStdin } from './spawn.ts';
 

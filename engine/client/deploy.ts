@@ -4,7 +4,7 @@
 
 import type { DropSpec } from '../drops/spec.ts';
 import { readGraphInput, rootOids } from '../session/graph-input.ts';
-import { DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../states.ts';
+import { DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../../kernel/states.ts';
 import { type ManagerClient, ManagerError } from './client.ts';
 
 export interface SubmitOptions {

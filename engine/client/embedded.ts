@@ -3,7 +3,7 @@
 
 import { NodeManager } from '../managers/node/node-manager.ts';
 import type { StatusSummary } from '../session/session.ts';
-import { SessionState } from '../states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { defaultSessionId, type Progress } from './deploy.ts';
 import type { PythonOptions } from '../drops/apps/python/pool.ts';
 
@@ -27,7 +27,7 @@ export interface EmbeddedOptions {
 export interface EmbeddedResult {
   sessionId: string;
   sessionDir: string;
-  status: number;
+  status: SessionState;
   summary: StatusSummary;
   /** Time spent creating and wiring the drops, and running them, in ms. */
   deployMs: number;

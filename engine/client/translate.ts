@@ -2,7 +2,7 @@
 // the compiler fills, validates and unrolls it into the drop list that is deployed.
 
 import { existsSync } from 'node:fs';
-import { CODES, error, hasErrors, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { CODES, error, hasErrors, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';

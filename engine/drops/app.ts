@@ -3,11 +3,12 @@
 // the execution are both made by the node's scheduler, never recursively from an input's
 // completion, so error and skip cascades through 10^6-long chains use no stack.
 
-import { AppState, DropState } from '../states.ts';
+import { AppState, DropState } from '../../kernel/states.ts';
 import { messageOf, DropFailure } from '../errors.ts';
 import { Drop, NONE, F_BLOCK_SKIP, F_DECIDED, F_LEAF, F_TRIGGERED, type DropHost } from './drop.ts';
 import type { DataDrop } from './data.ts';
-import { type DropSpec, boolParam, entryOid, entryPort, intParam, numberParam, relationshipList } from './spec.ts';
+import { type DropSpec, boolParam, intParam, numberParam, relationshipList } from './spec.ts';
+import { entryOid, entryPort } from '../../kernel/relations.ts';
 
 export abstract class AppDrop extends Drop {
   readonly isApp = true;
@@ -17,7 +18,7 @@ export abstract class AppDrop extends Drop {
   inputs: DataDrop[] = NONE as unknown as DataDrop[];
   streamingInputs: DataDrop[] = NONE as unknown as DataDrop[];
   outputs: DataDrop[] = NONE as unknown as DataDrop[];
-  execStatus: number = AppState.NOT_RUN;
+  execStatus: AppState = AppState.NOT_RUN;
   private tallied = 0;
   private inputErrors = 0;
   private inputsSkipped = 0;
@@ -61,7 +62,7 @@ export abstract class AppDrop extends Drop {
   }
 
   /** An input reached COMPLETED, ERROR or SKIPPED. Counts it; when enough are in, queue the decision. */
-  inputCompleted(input: DataDrop, state: number): void {
+  inputCompleted(input: DataDrop, state: DropState): void {
     if (this.flags & F_DECIDED) return;
     if (state === DropState.ERROR) this.inputErrors++;
     else if (state === DropState.SKIPPED) this.inputsSkipped++;
@@ -204,7 +205,7 @@ export abstract class AppDrop extends Drop {
     if (running) this.abort();
   }
 
-  protected setExecStatus(to: number): void {
+  protected setExecStatus(to: AppState): void {
     if (this.execStatus === to) return;
     this.execStatus = to;
     this.host.execStatusChanged(this);

@@ -3,7 +3,7 @@
 
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { DropState } from '../states.ts';
+import { DropState } from '../../kernel/states.ts';
 import { DropFailure } from '../errors.ts';
 import {
   Drop,
@@ -129,7 +129,7 @@ export abstract class DataDrop extends Drop {
   }
 
   /** One producer finished, failed or skipped (its `producerFinished` event). */
-  producerFinished(app: AppDrop, appStatus: number): void {
+  producerFinished(app: AppDrop, appStatus: DropState): void {
     const n = ++this.producersReported;
     if (appStatus === DropState.ERROR) this.producerErrors++;
     else if (appStatus === DropState.SKIPPED) this.producersSkipped++;
@@ -201,7 +201,7 @@ export abstract class DataDrop extends Drop {
   }
 
   /** Fires `dropCompleted` exactly once: consumers count it, the session counts leaves. */
-  protected fireCompleted(state: number): void {
+  protected fireCompleted(state: DropState): void {
     if (this.flags & F_COMPLETION_FIRED) return;
     this.flags |= F_COMPLETION_FIRED;
     if (!(this.flags & F_EXTERNAL)) for (const c of this.consumers) c.inputCompleted(this, state);

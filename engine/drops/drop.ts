@@ -2,7 +2,7 @@
 // (the session). Drops are created by the hundred thousand, so fields are few, relationship
 // lists start as one shared frozen empty array, and logs are allocated only when written.
 
-import { DropState } from '../states.ts';
+import { DropState, type AppState } from '../../kernel/states.ts';
 import { type DropSpec, defaultHumanKey, stringParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import type { DataDrop } from './data.ts';
@@ -28,8 +28,8 @@ export interface DropEvent {
   session_id: string;
   name: string;
   lg_key: unknown;
-  status?: number;
-  execStatus?: number;
+  status?: DropState;
+  execStatus?: AppState;
 }
 
 /** What a drop needs from the session that owns it. */
@@ -46,7 +46,7 @@ export interface DropHost {
   /** The node's Python workers, for Python apps (none: such apps fail with a clear message). */
   readonly python?: PythonPool;
   emit(event: DropEvent): void;
-  statusChanged(drop: Drop, from: number, to: number): void;
+  statusChanged(drop: Drop, from: DropState, to: DropState): void;
   /** An app's execution status changed (the dashboard counts the apps running now). */
   execStatusChanged(app: AppDrop): void;
   /** A leaf finished (app: producerFinished, data: dropCompleted). */
@@ -77,7 +77,7 @@ export const F_PROXY = 256;
 export const F_WRITE_FAILED = 512;
 
 export abstract class Drop {
-  status: number = DropState.INITIALIZED;
+  status: DropState = DropState.INITIALIZED;
   flags = 0;
   logs: LogRecord[] | null = null;
 
@@ -112,7 +112,7 @@ export abstract class Drop {
     return resolveDlgEnv(stringParam(this.spec, name, fallback), this);
   }
 
-  protected setStatus(to: number): void {
+  protected setStatus(to: DropState): void {
     const from = this.status;
     if (from === to) return;
     this.status = to;
@@ -120,7 +120,7 @@ export abstract class Drop {
     if (this.host.listening) this.host.emit(this.event('status', to));
   }
 
-  event(type: DropEvent['type'], status?: number, execStatus?: number): DropEvent {
+  event(type: DropEvent['type'], status?: DropState, execStatus?: AppState): DropEvent {
     const e: DropEvent = {
       type,
       oid: this.oid,

@@ -11,7 +11,8 @@ import { NullBarrierApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } 
 import { BranchApp, BranchAppDrop, SimpleBranch } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
 import { HelloWorldApp, PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
-import { type DropSpec, intParam, isObject, parseNumber, rawParam, stringParam } from './spec.ts';
+import { type DropSpec, intParam, parseNumber, rawParam, stringParam } from './spec.ts';
+import { isObject } from '../../kernel/relations.ts';
 import { PydataError, pydataOf } from '../pyvalue/pydata.ts';
 
 export interface DropClass {

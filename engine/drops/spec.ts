@@ -2,6 +2,8 @@
 // parameters (§8.1 steps 2-5). Specs are kept exactly as received (GET /graph returns them),
 // so parameters are read from the spec on demand instead of being copied into every drop.
 
+import { isObject } from '../../kernel/relations.ts';
+
 export interface DropSpec {
   oid: string;
   categoryType: string;
@@ -21,35 +23,6 @@ export interface ArgField {
   precious?: boolean;
   /** Our extension: substitute this argument into a bash command without shell quoting. */
   raw?: boolean;
-}
-
-/** The relationship keys of a spec, each a list of `"oid"` or `{"oid": "port"}` entries. */
-export const RELATIONSHIP_KEYS = [
-  'inputs',
-  'streamingInputs',
-  'outputs',
-  'producers',
-  'consumers',
-  'streamingConsumers',
-] as const;
-export type RelationshipKey = (typeof RELATIONSHIP_KEYS)[number];
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The oid of a relationship entry: a plain string, or the single key of a dict (§3.8). */
-export { entryOid } from '../../compiler/relations.ts';
-
-/** The port name of a relationship entry, when it has one. */
-export function entryPort(entry: unknown): string | undefined {
-  if (isObject(entry)) {
-    for (const k in entry) {
-      const v = entry[k];
-      return typeof v === 'string' && v !== '' ? v : undefined;
-    }
-  }
-  return undefined;
 }
 
 export function relationshipList(spec: DropSpec, key: string): unknown[] | undefined {

@@ -10,10 +10,10 @@
 // (ProgressTracker). Composite managers (island, master) ask their children and combine the
 // answers with mergeOutlines / mergeProgress: groups are matched by key, counts summed.
 
-import { dagFromDropSpecs } from '../../compiler/schedule/dag.ts';
+import { dropGraphOfSpecs } from '../../kernel/drop-graph.ts';
 import { countPairs, groupEdgesOf, groupSpecs, partsOfSpecs } from '../../views/build.ts';
 import type { GroupInfo, SessionOutline, SessionProgress } from '../../views/model.ts';
-import { AppState, DROP_STATE_COUNT, DropState } from '../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState } from '../../kernel/states.ts';
 
 export type { SessionOutline, SessionProgress } from '../../views/model.ts';
 
@@ -33,7 +33,7 @@ type Spec = Record<string, unknown>;
 
 export function outlineOfSpecs(specs: readonly Spec[]): { outline: SessionOutline; groupOf: Int32Array } {
   const { groups, groupOf } = groupSpecs(specs);
-  const dag = dagFromDropSpecs(specs);
+  const dag = dropGraphOfSpecs(specs);
   const parts = partsOfSpecs(specs);
   return {
     outline: {

@@ -3,7 +3,8 @@
 // itself for String data. Computed once per spec and kept on it under a symbol, so GET /graph
 // still returns the spec as it was appended.
 
-import { isObject, type DropSpec } from '../drops/spec.ts';
+import { type DropSpec } from '../drops/spec.ts';
+import { isObject } from '../../kernel/relations.ts';
 import { pickleDumps } from './pickle-write.ts';
 import { looksLikePickle } from './pickle-read.ts';
 import { PyJsonError, pyJsonLoads } from './pyjson.ts';

@@ -8,9 +8,9 @@ import { type Drop, type DropHost, F_LEAF } from '../drops/drop.ts';
 import { FileDrop } from '../drops/file.ts';
 import { NullBarrierApp } from '../drops/apps/simple.ts';
 import { type DropClass, resolveDropClass } from '../drops/registry.ts';
-import { type DropSpec, entryOid } from '../drops/spec.ts';
+import { type DropSpec } from '../drops/spec.ts';
+import { entryOid, linkKind, listOfLinkType, ownerIsApp } from '../../kernel/relations.ts';
 import { invalidGraph, invalidRelationship, messageOf } from '../errors.ts';
-import { LinkType } from '../states.ts';
 import type { Relation } from './remote.ts';
 import { Linker, wireDrops } from './wiring.ts';
 
@@ -148,10 +148,10 @@ export interface ProxySource {
  */
 export function attachProxies(subscriptions: readonly [peer: string, rel: Relation][], linker: Linker, source: ProxySource): void {
   for (const [peer, [lhs, rel, rhs]] of subscriptions) {
-    let appOid: string, dataOid: string;
-    if (rel === LinkType.CONSUMER || rel === LinkType.STREAMING_CONSUMER || rel === LinkType.PRODUCER) [appOid, dataOid] = [lhs, rhs];
-    else if (rel === LinkType.INPUT || rel === LinkType.STREAMING_INPUT || rel === LinkType.OUTPUT) [dataOid, appOid] = [lhs, rhs];
-    else continue; // parent/child: containers are not implemented
+    const list = listOfLinkType(rel);
+    if (list === undefined) continue; // parent/child: containers are not implemented
+    // "lhs is <rel> of rhs": the list is rhs's, so rhs is the app when it owns app-side lists.
+    const [appOid, dataOid] = ownerIsApp(list) ? [rhs, lhs] : [lhs, rhs];
     const localApp = source.local(appOid);
     const localData = source.local(dataOid);
     if ((localApp === undefined) === (localData === undefined)) continue;
@@ -159,9 +159,7 @@ export function attachProxies(subscriptions: readonly [peer: string, rel: Relati
     const data = localData ?? source.proxy(dataOid, peer, 'data');
     if (!(app instanceof AppDrop) || !(data instanceof DataDrop))
       throw invalidRelationship([lhs, rel, rhs], 'a subscription must link an application and a data drop');
-    if (rel === LinkType.PRODUCER || rel === LinkType.OUTPUT) linker.produce(app, data);
-    else if (rel === LinkType.STREAMING_CONSUMER || rel === LinkType.STREAMING_INPUT) linker.stream(data, app);
-    else linker.consume(data, app);
+    linker.join(linkKind(list), app, data);
   }
 }
 

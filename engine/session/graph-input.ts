@@ -1,9 +1,9 @@
 // Reading a PG or PGT drop list as it arrives over REST or from a file (reference §4.1, §4.3).
 
 import { invalidGraph, invalidRelationship } from '../errors.ts';
-import { LinkType } from '../states.ts';
-import { type DropSpec, entryOid, isObject } from '../drops/spec.ts';
-import { DOWNSTREAM_LISTS, UPSTREAM_LISTS } from '../../compiler/relations.ts';
+import { LinkType } from '../../kernel/states.ts';
+import { type DropSpec } from '../drops/spec.ts';
+import { DOWNSTREAM_LISTS, entryOid, isObject, listOfLinkType, unwrapDropList, UPSTREAM_LISTS } from '../../kernel/relations.ts';
 
 export interface GraphInput {
   specs: DropSpec[];
@@ -19,8 +19,7 @@ export interface GraphInput {
  */
 export function readGraphInput(input: unknown): GraphInput {
   if (!Array.isArray(input)) throw invalidGraph('A graph must be a JSON array of drop specs');
-  let list: unknown[] = input;
-  if (list.length === 2 && typeof list[0] === 'string' && Array.isArray(list[1])) list = list[1];
+  let list = unwrapDropList(input).items as unknown[];
   let reprodata: Record<string, unknown> | undefined;
   const last = list[list.length - 1];
   if (isObject(last) && !('oid' in last) && !('categoryType' in last)) {
@@ -40,9 +39,6 @@ export function readGraphInput(input: unknown): GraphInput {
   }
   return { specs: list as DropSpec[], reprodata };
 }
-
-const UPSTREAM_OF_SELF = UPSTREAM_LISTS;
-const DOWNSTREAM_OF_SELF = DOWNSTREAM_LISTS;
 
 /**
  * Oids of the drops nothing flows into along `inward` (their own lists) or `outward` (the
@@ -69,34 +65,22 @@ function endOids(specs: readonly DropSpec[], inward: readonly string[], outward:
  * is enough: a data drop named only in some app's `outputs` is not a root.
  */
 export function rootOids(specs: readonly DropSpec[]): string[] {
-  return endOids(specs, UPSTREAM_OF_SELF, DOWNSTREAM_OF_SELF);
+  return endOids(specs, UPSTREAM_LISTS, DOWNSTREAM_LISTS);
 }
 
 /** Oids of the drops with no downstream; the mirror of rootOids. */
 export function leafOids(specs: readonly DropSpec[]): string[] {
-  return endOids(specs, DOWNSTREAM_OF_SELF, UPSTREAM_OF_SELF);
+  return endOids(specs, DOWNSTREAM_LISTS, UPSTREAM_LISTS);
 }
-
-
-const LINK_KEYS: Record<number, string> = {
-  [LinkType.CONSUMER]: 'consumers',
-  [LinkType.STREAMING_CONSUMER]: 'streamingConsumers',
-  [LinkType.PRODUCER]: 'producers',
-  [LinkType.PARENT]: 'parent',
-  [LinkType.CHILD]: 'children',
-  [LinkType.INPUT]: 'inputs',
-  [LinkType.STREAMING_INPUT]: 'streamingInputs',
-  [LinkType.OUTPUT]: 'outputs',
-};
 
 /** graph/link: append `rhOID` to the relationship list of `spec` named by `linkType`. */
 export function addLink(spec: DropSpec, rhOID: string, linkType: number): void {
-  const key = LINK_KEYS[linkType];
-  if (key === undefined) throw invalidRelationship([spec.oid, linkType, rhOID], `unknown link type ${linkType}`);
-  if (key === 'parent') {
+  if (linkType === LinkType.PARENT) {
     spec.parent = rhOID;
     return;
   }
+  const key = linkType === LinkType.CHILD ? 'children' : listOfLinkType(linkType);
+  if (key === undefined) throw invalidRelationship([spec.oid, linkType, rhOID], `unknown link type ${linkType}`);
   const list = Array.isArray(spec[key]) ? (spec[key] as unknown[]) : (spec[key] = []);
   if (list.some((e) => entryOid(e) === rhOID)) throw invalidRelationship([spec.oid, linkType, rhOID], `${rhOID} is already in ${key} of ${spec.oid}`);
   list.push(rhOID);

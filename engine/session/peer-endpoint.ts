@@ -7,7 +7,7 @@ import { DataDrop, MemoryDrop } from '../drops/data.ts';
 import { F_PROXY } from '../drops/drop.ts';
 import { FileDrop } from '../drops/file.ts';
 import { gone, noDrop, notReady } from '../errors.ts';
-import { DropState, SessionState } from '../states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { RemoteApp, type RemoteEvent } from './remote.ts';
 import type { Session } from './session.ts';
 

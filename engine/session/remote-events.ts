@@ -1,8 +1,9 @@
 // The JSON bodies nodes exchange (reference §7.9 defines the subscriptions body; the event
 // transport is ours): validated here so a malformed body is a 400 naming the bad entry.
 
-import { isObject } from '../drops/spec.ts';
+import { isObject } from '../../kernel/relations.ts';
 import { badRequest } from '../errors.ts';
+import { isAppState, isDropState, type AppState, type DropState } from '../../kernel/states.ts';
 
 /**
  * One event for the node at the other end of a relation:
@@ -16,8 +17,8 @@ export interface RemoteEvent {
   uid: string;
   oid?: string;
   session_id?: string;
-  status: number;
-  execStatus?: number;
+  status: DropState;
+  execStatus?: AppState;
   consumer?: string;
   data?: string;
 }
@@ -28,8 +29,9 @@ const TYPES = new Set(['dropCompleted', 'producerFinished', 'consumerDone', 'wri
 export function readRemoteEvents(body: unknown): RemoteEvent[] {
   if (!Array.isArray(body)) throw badRequest('events body must be a JSON array');
   return body.map((e, i) => {
-    if (!isObject(e) || !TYPES.has(e.type as string) || typeof e.uid !== 'string' || typeof e.status !== 'number')
-      throw badRequest(`event #${i} must be {"type": "dropCompleted"|"producerFinished"|"consumerDone"|"write", "uid": string, "status": int}`);
+    if (!isObject(e) || !TYPES.has(e.type as string) || typeof e.uid !== 'string' || !isDropState(e.status))
+      throw badRequest(`event #${i} must be {"type": "dropCompleted"|"producerFinished"|"consumerDone"|"write", "uid": string, "status": a drop state 0-7}`);
+    if (e.execStatus !== undefined && !isAppState(e.execStatus)) throw badRequest(`event #${i}: "execStatus" must be an app state 0-5`);
     if (e.type === 'consumerDone' && typeof e.consumer !== 'string') throw badRequest(`event #${i} (consumerDone) needs "consumer": the app's uid`);
     if (e.type === 'write' && typeof e.data !== 'string') throw badRequest(`event #${i} (write) needs "data": base64 bytes`);
     return e as unknown as RemoteEvent;

@@ -12,7 +12,7 @@ import { DataDrop } from '../drops/data.ts';
 import { F_COMPLETION_FIRED, F_PROXY, type DropHost } from '../drops/drop.ts';
 import { readFile, rm } from 'node:fs/promises';
 import { DropFailure } from '../errors.ts';
-import { AppState, DropState } from '../states.ts';
+import { AppState, DropState } from '../../kernel/states.ts';
 import type { RemoteEvent } from './remote-events.ts';
 
 export type { RemoteEvent } from './remote-events.ts';
@@ -142,7 +142,7 @@ export class RemoteData extends DataDrop implements RemoteProxy {
   }
 
   /** A local producer finished: tell the node that owns the data. */
-  override producerFinished(app: AppDrop, appStatus: number): void {
+  override producerFinished(app: AppDrop, appStatus: DropState): void {
     this.host.link.send(this.peer, this.host.sessionId, {
       type: 'producerFinished',
       uid: app.uid,
@@ -265,7 +265,7 @@ export class RemoteApp extends AppDrop implements RemoteProxy {
   }
 
   /** A local input of the remote app completed: tell its node (and end any stream). */
-  override inputCompleted(input: DataDrop, state: number): void {
+  override inputCompleted(input: DataDrop, state: DropState): void {
     if (this.streamingInputs.includes(input)) this.tap(input.uid).end();
     this.host.link.send(this.peer, this.host.sessionId, {
       type: 'dropCompleted',

@@ -6,13 +6,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDrop } from '../drops/app.ts';
 import { DataDrop, EndDrop } from '../drops/data.ts';
-import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord, F_PROXY } from '../drops/drop.ts';
+import { type Drop, type DropEvent, type LogLevel, type LogRecord, F_PROXY } from '../drops/drop.ts';
 import { FileDrop } from '../drops/file.ts';
 import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import { forbiddenPath, invalidGraph, invalidSessionState, messageOf, noData, noDrop } from '../errors.ts';
 import { PathRefused } from '../drops/confine.ts';
-import { AppState, DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState, sessionStateName } from '../../kernel/states.ts';
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
@@ -41,12 +41,13 @@ export interface SessionOptions {
 }
 
 export interface DropStatus {
-  status: number;
-  execStatus?: number;
+  status: DropState;
+  execStatus?: AppState;
 }
 
 /** Drops per status (index = DropState) plus the total; our cheap alternative to graph/status. */
 export interface StatusSummary {
+  /** a SessionState; a number as answered by any manager */
   status: number;
   total: number;
   counts: number[];
@@ -58,7 +59,7 @@ export class Session implements ProxyHost {
   readonly sessionDir: string;
   readonly dataDirs: readonly string[];
   readonly appTimeout: number | undefined;
-  status: number = SessionState.PRISTINE;
+  status: SessionState = SessionState.PRISTINE;
   reprodata: Record<string, unknown> | undefined;
   listening = false;
   readonly counts: number[] = new Array(DROP_STATE_COUNT).fill(0);
@@ -83,7 +84,7 @@ export class Session implements ProxyHost {
   private earlyEvents: RemoteEvent[] = [];
   private readonly listeners = new Set<(e: DropEvent) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly waiters: ((status: number) => void)[] = [];
+  private readonly waiters: ((status: SessionState) => void)[] = [];
   private errorCount = 0;
   /** graph/link added a relationship after the last cycle check. */
   private linkedSinceCheck = false;
@@ -359,9 +360,9 @@ export class Session implements ProxyHost {
   }
 
   /** Resolves with the final status (FINISHED, FAILED or CANCELLED). */
-  whenFinished(): Promise<number> {
+  whenFinished(): Promise<SessionState> {
     const s = this.status;
-    if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) return Promise.resolve(s);
+    if (isFinalSessionState(s)) return Promise.resolve(s);
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -374,10 +375,10 @@ export class Session implements ProxyHost {
     };
   }
 
-  private setStatus(s: number): void {
+  private setStatus(s: SessionState): void {
     this.status = s;
     this.logFile.write('INFO', `session ${this.sessionId} is ${sessionStateName(s)}`);
-    if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) {
+    if (isFinalSessionState(s)) {
       // Nothing more will be sent to other nodes (finishing waited for what was queued).
       if (this.proxies.size > 0) this.link.forget(this.sessionId);
       for (const w of this.waiters.splice(0)) w(s);
@@ -397,18 +398,13 @@ export class Session implements ProxyHost {
     });
   }
 
-  /** An EndDROP completed: everything still pending is skipped. */
-  private end(): void {
-    this.finish();
-  }
-
   // ---- DropHost ----
 
   emit(e: DropEvent): void {
     for (const l of this.listeners) l(e);
   }
 
-  statusChanged(drop: Drop, from: number, to: number): void {
+  statusChanged(drop: Drop, from: DropState, to: DropState): void {
     if (drop.flags & F_PROXY) return;
     this.version++;
     this.counts[from]!--;
@@ -471,7 +467,7 @@ export class Session implements ProxyHost {
 
   graphStatus(): Record<string, DropStatus> {
     const s = this.status;
-    if (s !== SessionState.RUNNING && s !== SessionState.FINISHED && s !== SessionState.CANCELLED && s !== SessionState.FAILED)
+    if (s !== SessionState.RUNNING && !isFinalSessionState(s))
       throw invalidSessionState(`The graph status of session ${this.sessionId} is not available in status ${sessionStateName(s)}`);
     const out: Record<string, DropStatus> = Object.create(null);
     for (const d of this.drops) out[d.oid] = d instanceof AppDrop ? { status: d.status, execStatus: d.execStatus } : { status: d.status };
@@ -541,8 +537,7 @@ export class Session implements ProxyHost {
 
   /** True once every drop has settled, i.e. the session is over. */
   get reproReady(): boolean {
-    const s = this.status;
-    return s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED;
+    return isFinalSessionState(this.status);
   }
 
   flushLog(): Promise<void> {

@@ -7,9 +7,10 @@
 import { AppDrop, type AppClass } from '../drops/app.ts';
 import { DataDrop } from '../drops/data.ts';
 import type { Drop } from '../drops/drop.ts';
-import { type DropSpec, RELATIONSHIP_KEYS, entryOid } from '../drops/spec.ts';
+import { type DropSpec } from '../drops/spec.ts';
+import { entryOid, LINK_TYPE_OF_LIST, linkKind, ownerIsApp, type LinkKind, type RelationList } from '../../kernel/relations.ts';
 import { invalidRelationship } from '../errors.ts';
-import { LinkType } from '../states.ts';
+import { LinkType } from '../../kernel/states.ts';
 
 const SMALL = 16;
 
@@ -49,6 +50,13 @@ export class Linker {
     app.addStreamingInput(data);
   }
 
+  /** The link of one relationship, by how its two ends meet. */
+  join(kind: LinkKind, app: AppDrop, data: DataDrop): void {
+    if (kind === 'consume') this.consume(data, app);
+    else if (kind === 'stream') this.stream(data, app);
+    else this.produce(app, data);
+  }
+
   /** `app` writes `data`. */
   produce(app: AppDrop, data: DataDrop): void {
     if (this.has(app.outputs, data)) return;
@@ -57,15 +65,6 @@ export class Linker {
     data.addProducer(app);
   }
 }
-
-const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
-  inputs: LinkType.INPUT,
-  streamingInputs: LinkType.STREAMING_INPUT,
-  outputs: LinkType.OUTPUT,
-  producers: LinkType.PRODUCER,
-  consumers: LinkType.CONSUMER,
-  streamingConsumers: LinkType.STREAMING_CONSUMER,
-};
 
 /**
  * Wire every local relationship. Entries naming oids that are not in this session are
@@ -101,9 +100,7 @@ export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], in
   }
 }
 
-type Key = (typeof RELATIONSHIP_KEYS)[number];
-
-function wireList(list: unknown, key: Key, self: Drop, drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
+function wireList(list: unknown, key: RelationList, self: Drop, drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
   if (!Array.isArray(list)) return;
   for (let k = 0; k < list.length; k++) {
     const e: unknown = list[k];
@@ -114,17 +111,15 @@ function wireList(list: unknown, key: Key, self: Drop, drops: readonly Drop[], i
   }
 }
 
-function link(linker: Linker, key: Key, self: Drop, other: Drop): void {
-  const wantSelfApp = key === 'inputs' || key === 'streamingInputs' || key === 'outputs';
-  const app = wantSelfApp ? self : other;
-  const data = wantSelfApp ? other : self;
+function link(linker: Linker, key: RelationList, self: Drop, other: Drop): void {
+  const selfApp = ownerIsApp(key);
+  const app = selfApp ? self : other;
+  const data = selfApp ? other : self;
   if (!(app instanceof AppDrop) || !(data instanceof DataDrop)) {
     throw invalidRelationship(
-      [self.oid, REL_OF_KEY[key], other.oid],
-      `'${key}' of ${self.oid} must link ${wantSelfApp ? 'an application to data' : 'data to an application'}`,
+      [self.oid, LINK_TYPE_OF_LIST[key], other.oid],
+      `'${key}' of ${self.oid} must link ${selfApp ? 'an application to data' : 'data to an application'}`,
     );
   }
-  if (key === 'inputs' || key === 'consumers') linker.consume(data, app);
-  else if (key === 'streamingInputs' || key === 'streamingConsumers') linker.stream(data, app);
-  else linker.produce(app, data);
+  linker.join(linkKind(key), app, data);
 }

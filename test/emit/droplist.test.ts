@@ -5,7 +5,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { normaliseDropList } from '../../compiler/emit/droplist.ts';
-import { MIRROR, entryOid, type RelationList } from '../../compiler/relations.ts';
+import { MIRROR, entryOid, type RelationList } from '../../kernel/relations.ts';
 import { validateDropList } from '../../compiler/validate/index.ts';
 
 type Spec = Record<string, unknown>;

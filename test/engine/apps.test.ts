@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDrop } from '../../engine/drops/data.ts';
 import { shellQuote } from '../../engine/drops/apps/bash-command.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { app, bash, deploy, execStatusOf, file, mem, nodeManager, run, statusOf } from './session-harness.ts';
 import { tempRoot } from './helpers.ts';
 

@@ -6,7 +6,7 @@ import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { bash, mem, nodeManager, run } from './session-harness.ts';
 import { tempRoot } from './helpers.ts';
 

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineFixtures, repoRoot, startNode, tempRoot } from './helpers.ts';
 import { ManagerClient } from '../../engine/client/client.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 
 interface Ran {
   code: number | null;

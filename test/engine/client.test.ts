@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { inflateSync } from 'node:zlib';
 import { ManagerClient, ManagerError } from '../../engine/client/client.ts';
 import { flattenStatus, overallStatus, submit, waitForSession, type Progress } from '../../engine/client/deploy.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { fixture } from './helpers.ts';
 
 test('statuses of composite managers are flattened; failure wins over cancellation', (t) => {

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { app, bash, deploy, file, nodeManager, run, statusOf } from './session-harness.ts';
 import { startNode, tempRoot } from './helpers.ts';

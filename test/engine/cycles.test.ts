@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { findCycle } from '../../engine/session/cycles.ts';
-import { SessionState, LinkType } from '../../engine/states.ts';
+import { SessionState, LinkType } from '../../kernel/states.ts';
 import { app, mem } from './session-harness.ts';
 import { startNode } from './helpers.ts';
 import { rawCall } from './http-raw.ts';

@@ -4,7 +4,7 @@ import test from 'ava';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataDrop } from '../../engine/drops/data.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { app, deploy, file, mem, nodeManager, run, statusOf } from './session-harness.ts';
 import { tempRoot } from './helpers.ts';
 

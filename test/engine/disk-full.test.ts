@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileIo } from '../../engine/drops/file.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { app, file, mem, nodeManager, run, statusOf } from './session-harness.ts';
 import { repoRoot, tempRoot } from './helpers.ts';
 

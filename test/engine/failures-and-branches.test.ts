@@ -3,7 +3,7 @@
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { fixture, runThroughRest, startNode, withEdits } from './helpers.ts';
 
 test('a failing bash command ends FAILED and its error reaches every downstream drop', async (t) => {

@@ -7,7 +7,7 @@ import { AppDrop } from '../../engine/drops/app.ts';
 import { DataDrop } from '../../engine/drops/data.ts';
 import { defaultHumanKey, parseBool } from '../../engine/drops/spec.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { app, mem, nodeManager, run } from './session-harness.ts';
 import { referenceGraph } from './helpers.ts';
 import { needsShared } from '../shared.ts';

@@ -6,13 +6,13 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
 import { translateForDeploy } from '../../engine/client/translate.ts';
 import { NodeManager } from '../../engine/managers/node/node-manager.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { repoRoot, tempRoot } from './helpers.ts';
 import { type Slot, alternatingChain, placed, scatterGather, streaming } from './hierarchy-graphs.ts';
 import { type ClusterInfo, dirsOf, sessionFiles, startCluster, startDimProcess } from './hierarchy-helpers.ts';

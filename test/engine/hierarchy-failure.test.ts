@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { flattenStatus, overallStatus } from '../../engine/client/deploy.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { repoRoot, tempRoot } from './helpers.ts';
 import { alive, startCluster, waitFor } from './hierarchy-helpers.ts';
 

@@ -5,7 +5,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { gunzipSync } from 'node:zlib';
 import { waitForSession } from '../../engine/client/deploy.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import type { TestNode } from './helpers.ts';
 import { type TestComposite, startComposite, startLinkedNode, waitFor } from './hierarchy-helpers.ts';
 

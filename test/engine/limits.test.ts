@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { NodeManager } from '../../engine/managers/node/node-manager.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { EngineError } from '../../engine/errors.ts';
 import { bash, deploy, mem, nodeManager, run, statusOf } from './session-harness.ts';
 import { repoRoot, startNode, tempRoot } from './helpers.ts';

@@ -6,7 +6,7 @@ import test from 'ava';
 import Fastify from 'fastify';
 import { GraphIndex } from '../../engine/managers/composite/graph-index.ts';
 import { HttpPeerLink } from '../../engine/managers/node/event-sink.ts';
-import { LinkType, DropState, SessionState } from '../../engine/states.ts';
+import { LinkType, DropState, SessionState } from '../../kernel/states.ts';
 import { startLinkedNode, waitFor } from './hierarchy-helpers.ts';
 
 test('events are batched per peer, ordered, and retried with the same batch number after 5xx', async (t) => {

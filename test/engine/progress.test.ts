@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
 import { DefaultProgress, ProgressTracker, mergeOutlines, mergeProgress, outlineOfSpecs } from '../../engine/managers/progress.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import type { SessionOutline, SessionProgress } from '../../views/model.ts';
 import { dashboardGraph } from './dashboard-graph.ts';
 import { startNode } from './helpers.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { MemoryDrop } from '../../engine/drops/data.ts';
 import { EngineError } from '../../engine/errors.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { startNode, runThroughRest } from './helpers.ts';
 import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonNode, pythonOptions, runPy, testPython, unpickledRepr } from '../python.ts';
 

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { repoRoot, tempRoot } from './helpers.ts';
 import { arg, inPort, needsPython, outPort, pydataDrop, pyfunc, pythonFixtures, testPython } from '../python.ts';
 

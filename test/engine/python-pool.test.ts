@@ -7,21 +7,12 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { MemoryDrop } from '../../engine/drops/data.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { arg, inPort, memDrop, needsPython, outPort, pyfunc, pythonNode, pythonOptions, runPy } from '../python.ts';
 import { NodeManager } from '../../engine/managers/node/node-manager.ts';
 import { tempRoot } from './helpers.ts';
 
 const M = 'dlgts_testfuncs';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function logText(s: { getDrop(oid: string): unknown }, oid: string): string {
   return ((s.getDrop(oid) as AppDrop).logs ?? []).map((l) => `${l.Level} ${l.Message}`).join('\n');

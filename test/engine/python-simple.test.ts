@@ -5,7 +5,7 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { MemoryDrop } from '../../engine/drops/data.ts';
 import { AppDrop } from '../../engine/drops/app.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { app } from './session-harness.ts';
 import { arg, inPort, memDrop, needsPython, outPort, pydataDrop, pyfunc, pythonNode, runPy, testPython } from '../python.ts';
 

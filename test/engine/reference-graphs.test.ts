@@ -4,7 +4,7 @@
 import test from 'ava';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DropState, AppState, SessionState } from '../../engine/states.ts';
+import { DropState, AppState, SessionState } from '../../kernel/states.ts';
 import { fixture, referenceGraph, runThroughRest, startNode } from './helpers.ts';
 import { needsShared } from '../shared.ts';
 

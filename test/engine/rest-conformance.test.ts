@@ -5,7 +5,7 @@
 import test from 'ava';
 import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { AppState, DropState, LinkType, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, LinkType, SessionState } from '../../kernel/states.ts';
 import { fixture, startNode, type TestNode } from './helpers.ts';
 
 interface Answer {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManagerClient, ManagerError } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { fixture, repoRoot, tempRoot } from './helpers.ts';
 
 /** A real `dlg-engine nm` on a free port; killed (by pid) when the test ends. */

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { ManagerClient, ManagerError } from '../../engine/client/client.ts';
 import { Command } from 'commander';
 import { DEFAULT_SECURITY, type SecurityCliOptions, addSecurityOptions, exposureWarning, isLoopback, normalizeOrigin, securityFromCli } from '../../engine/managers/rest/security.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { fixture, repoRoot, startNode, tempRoot } from './helpers.ts';
 import { rawCall } from './http-raw.ts';
 

@@ -3,7 +3,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { translateForDeploy } from '../../engine/client/translate.ts';
-import { AppState, DropState, SessionState } from '../../engine/states.ts';
+import { AppState, DropState, SessionState } from '../../kernel/states.ts';
 import { readJson, referenceFixtures, repoRoot, runThroughRest, startNode } from './helpers.ts';
 import { needsShared } from '../shared.ts';
 

@@ -6,7 +6,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HttpEventSink } from '../../engine/managers/node/event-sink.ts';
-import { LinkType, SessionState, DropState } from '../../engine/states.ts';
+import { LinkType, SessionState, DropState } from '../../kernel/states.ts';
 import { startNode } from './helpers.ts';
 import { waitForSession } from '../../engine/client/deploy.ts';
 

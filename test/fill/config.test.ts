@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { fill, readConfigFile } from '../../compiler/fill/index.ts';
 import type { GraphConfig, OjsDocument } from '../../compiler/model.ts';
 import { codes, fieldById, graphConfigs, loadLg, nodeById, paramsDir, readJson } from '../validate/helpers.ts';

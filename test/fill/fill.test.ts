@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { acceptedNames, fill } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import type { OjsDocument } from '../../compiler/model.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { fill } from '../../compiler/fill/index.ts';
 import type { OjsDocument, OjsField } from '../../compiler/model.ts';
 import { codes, fieldOf, loadLg, logicalGraphs } from '../validate/helpers.ts';

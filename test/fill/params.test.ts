@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { fillOptionsFromCli, flattenParams, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { codes, paramsDir, readJson } from '../validate/helpers.ts';
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODES, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { CODES, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { fill, parseParamArgs, readConfigFile, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';

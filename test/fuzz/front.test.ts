@@ -5,7 +5,7 @@
 
 import test from 'ava';
 import fc from 'fast-check';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { fill } from '../../compiler/fill/index.ts';
 import { buildLogicalGraph, loadSource } from '../../compiler/load/index.ts';
 import { validate } from '../../compiler/validate/index.ts';

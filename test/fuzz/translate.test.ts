@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import fc from 'fast-check';
-import { hasErrors } from '../../compiler/diagnostics.ts';
+import { hasErrors } from '../../kernel/diagnostics.ts';
 import { loadSource } from '../../compiler/load/index.ts';
 import { outputChunks, translate, type EmitKind } from '../../compiler/translate.ts';
 import { validateDropList } from '../../compiler/validate/index.ts';

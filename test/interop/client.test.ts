@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
 import { pgtChunks } from '../../compiler/emit/pgt.ts';
-import { DropState, SessionState } from '../../engine/states.ts';
+import { DropState, SessionState } from '../../kernel/states.ts';
 import { startNode } from '../engine/helpers.ts';
 import { needsPython, pythonOptions } from '../python.ts';
 import { needsReference, runRefPython } from './reference.ts';

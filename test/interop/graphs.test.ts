@@ -13,7 +13,7 @@ import { fill } from '../../compiler/fill/index.ts';
 import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
-import { DropState, sessionStateName } from '../../engine/states.ts';
+import { DropState, sessionStateName } from '../../kernel/states.ts';
 import { referenceFixtures } from '../shared.ts';
 import { needsPython, pythonOptions } from '../python.ts';
 import { repoRoot, startNode } from '../engine/helpers.ts';

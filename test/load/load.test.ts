@@ -1,7 +1,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { buildLogicalGraph, loadSource, loadValue } from '../../compiler/load/index.ts';
 import { codes, loadLg, logicalGraphs, shared } from '../validate/helpers.ts';
 import { needsShared } from '../shared.ts';

@@ -8,7 +8,7 @@ import { pso } from '../../compiler/schedule/pso.ts';
 import { maxWeightedAntichain } from '../../compiler/schedule/antichain.ts';
 import { parseAlgorithmParams } from '../../compiler/schedule/params.ts';
 import { randomDag, scatterGatherDag } from '../../compiler/schedule/synthetic.ts';
-import type { Diagnostic } from '../../compiler/diagnostics.ts';
+import type { Diagnostic } from '../../kernel/diagnostics.ts';
 import { allFixtureGraphs, inducedDag, loadSpec } from './helpers.ts';
 import { needsShared } from '../shared.ts';
 

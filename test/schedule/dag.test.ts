@@ -2,7 +2,7 @@ import test from 'ava';
 import {
   dagFromDropSpecs, dropSpecList, edgeWeights, predecessors, referenceVertexOrder, topologicalOrder,
 } from '../../compiler/schedule/dag.ts';
-import type { Diagnostic } from '../../compiler/diagnostics.ts';
+import type { Diagnostic } from '../../kernel/diagnostics.ts';
 import { allFixtureGraphs, loadSpec } from './helpers.ts';
 import { needsShared } from '../shared.ts';
 

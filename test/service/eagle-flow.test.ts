@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionProgress } from '../../views/model.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { ourGraphs, repoRoot, tempDir } from './helpers.ts';
 
 /** Starts a CLI from the sources and resolves with the URL it reports on stderr. */

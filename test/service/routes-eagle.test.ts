@@ -5,7 +5,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode } from '../engine/helpers.ts';
-import { SessionState } from '../../engine/states.ts';
+import { SessionState } from '../../kernel/states.ts';
 import { waitForSession } from '../../engine/client/deploy.ts';
 import { dropsOf, form, ourGraphs, pgtIdOfPage, postJson, startTranslator } from './helpers.ts';
 

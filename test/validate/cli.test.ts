@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { CODES, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { CODES, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { invalidDir, logicalGraphs, paramsDir, repoRoot, shared } from './helpers.ts';
 import { needsShared } from '../shared.ts';
 

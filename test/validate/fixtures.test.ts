@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { basename, join, relative } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { loadFile } from '../../compiler/load/index.ts';
 import { validate } from '../../compiler/validate/index.ts';
 import { errorsOf, graphConfigs, listFiles, logicalGraphs, readJson, shared } from './helpers.ts';

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { basename, join } from 'node:path';
-import { CODES, type Diagnostic } from '../../compiler/diagnostics.ts';
+import { CODES, type Diagnostic } from '../../kernel/diagnostics.ts';
 import { loadFile } from '../../compiler/load/index.ts';
 import { validate } from '../../compiler/validate/index.ts';
 import { invalidDir, listFiles } from './helpers.ts';

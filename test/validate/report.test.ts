@@ -1,7 +1,7 @@
 import test from 'ava';
 import { Writable } from 'node:stream';
-import { CODES, error, warning, type Diagnostic } from '../../compiler/diagnostics.ts';
-import { formatGithub, formatText, printDiagnostics, summaryLine, useColor, countOutcome } from '../../compiler/cli/report.ts';
+import { CODES, error, warning, type Diagnostic } from '../../kernel/diagnostics.ts';
+import { formatGithub, formatText, printDiagnostics, summaryLine, useColor, countOutcome } from '../../kernel/report.ts';
 
 const diag: Diagnostic = error(CODES.LINK_UNKNOWN_PORT, 'link #0 toPort names port x', {
   file: 'g.graph',

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CODES } from '../../compiler/diagnostics.ts';
+import { CODES } from '../../kernel/diagnostics.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import type { OjsDocument } from '../../compiler/model.ts';
 import { validate, validateDropList } from '../../compiler/validate/index.ts';

@@ -1,6 +1,7 @@
 // What every page shares: its configuration (the JSON the server put in the page), small DOM
 // builders, fetching with errors shown on the page, number formatting and the colours.
 
+import { DropState, SessionState } from '../../kernel/states.ts';
 import type { PageConfigLike } from './types.ts';
 
 let cached: PageConfigLike | undefined;
@@ -67,19 +68,27 @@ export function partColour(p: number): string {
   return PALETTE[p % PALETTE.length]!;
 }
 
-/** DropState (reference §7.3) → name and colour. */
-export const STATES = [
-  { name: 'INITIALIZED', colour: '#c8ccd2' },
-  { name: 'WRITING', colour: '#3b82f6' },
-  { name: 'COMPLETED', colour: '#22a155' },
-  { name: 'ERROR', colour: '#dc2626' },
-  { name: 'EXPIRED', colour: '#8fd19e' },
-  { name: 'DELETED', colour: '#6b7280' },
-  { name: 'CANCELLED', colour: '#f59e0b' },
-  { name: 'SKIPPED', colour: '#e9d8a6' },
-] as const;
+const STATE_COLOURS: Record<keyof typeof DropState, string> = {
+  INITIALIZED: '#c8ccd2',
+  WRITING: '#3b82f6',
+  COMPLETED: '#22a155',
+  ERROR: '#dc2626',
+  EXPIRED: '#8fd19e',
+  DELETED: '#6b7280',
+  CANCELLED: '#f59e0b',
+  SKIPPED: '#e9d8a6',
+};
 
-export const SESSION_STATES = ['PRISTINE', 'BUILDING', 'DEPLOYING', 'RUNNING', 'FINISHED', 'CANCELLED', 'FAILED'];
+/** DropState (reference §7.3) → name and colour, indexed by the state's number. */
+export const STATES: readonly { name: string; colour: string }[] = namesByValue(DropState).map((name) => ({ name, colour: STATE_COLOURS[name] }));
+
+export const SESSION_STATES: readonly string[] = namesByValue(SessionState);
+
+function namesByValue<K extends string>(e: Readonly<Record<K, number>>): K[] {
+  const out: K[] = [];
+  for (const k of Object.keys(e) as K[]) out[e[k]] = k;
+  return out;
+}
 
 /** Marks the page ready (tests and the benchmark wait for it) with the time it took. */
 export function markReady(): void {

@@ -2,7 +2,7 @@
 // carries anything between them; the reference translator accepts it (cont_img_mvp has one)
 // and the engine only orders the two. Usually a data node is missing.
 
-import { CODES, warning } from '../../diagnostics.ts';
+import { CODES, warning } from '../../../kernel/diagnostics.ts';
 import { linkName, type LgContext } from '../context.ts';
 
 export function appToAppRule(ctx: LgContext): void {

@@ -2,7 +2,7 @@
 // still treated by its categoryType (application, data, ...), which may not be what the
 // author meant, e.g. a misspelt "Memroy".
 
-import { CODES, warning } from '../../diagnostics.ts';
+import { CODES, warning } from '../../../kernel/diagnostics.ts';
 import { APP_CATEGORIES, DATA_CATEGORIES } from '../../load/index.ts';
 import { CONSTRUCT_KINDS } from '../../model.ts';
 import type { LgContext } from '../context.ts';

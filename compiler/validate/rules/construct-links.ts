@@ -1,7 +1,7 @@
 // DLG3007: the construct link rules of §3.2 (rules 1-5 and the unsupported targets of §3.5),
 // as diagnostics: the reference raises on the first one, or crashes (Q15, Q23).
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { LgLink, LgNode } from '../../model.ts';
 import { linkName, type LgContext } from '../context.ts';
 import { hLevel, isGroupStart } from '../graph.ts';

@@ -7,7 +7,8 @@
 // small core that is left, which is empty for every acyclic graph.
 
 import { alg, Graph } from '@dagrejs/graphlib';
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
+import { rows } from '../../../kernel/drop-graph.ts';
 import type { LgLink, LogicalGraph } from '../../model.ts';
 import type { LgContext } from '../context.ts';
 import { isGroupEnd, isGroupStart } from '../graph.ts';
@@ -21,30 +22,17 @@ function closesLoop(g: LogicalGraph, l: LgLink): boolean {
 
 /** Marks the nodes that lie on a cycle or between cycles (the rest can be peeled off). */
 function core(n: number, edges: LgLink[]): Uint8Array {
+  const m = edges.length;
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  edges.forEach((l, k) => ((from[k] = l.from), (to[k] = l.to)));
+  const out = rows(n, m, from, to);
+  const inn = rows(n, m, to, from);
   const indeg = new Int32Array(n);
   const outdeg = new Int32Array(n);
-  for (const l of edges) {
-    outdeg[l.from]++;
-    indeg[l.to]++;
-  }
-  // Adjacency in both directions, compressed rows.
-  const outStart = new Int32Array(n + 1);
-  const inStart = new Int32Array(n + 1);
-  for (const l of edges) {
-    outStart[l.from + 1]++;
-    inStart[l.to + 1]++;
-  }
-  for (let i = 0; i < n; i++) {
-    outStart[i + 1] += outStart[i];
-    inStart[i + 1] += inStart[i];
-  }
-  const succ = new Int32Array(edges.length);
-  const pred = new Int32Array(edges.length);
-  const o = outStart.slice(0, n);
-  const p = inStart.slice(0, n);
-  for (const l of edges) {
-    succ[o[l.from]++] = l.to;
-    pred[p[l.to]++] = l.from;
+  for (let v = 0; v < n; v++) {
+    outdeg[v] = out.offsets[v + 1] - out.offsets[v];
+    indeg[v] = inn.offsets[v + 1] - inn.offsets[v];
   }
   const alive = new Uint8Array(n).fill(1);
   const stack: number[] = [];
@@ -53,12 +41,12 @@ function core(n: number, edges: LgLink[]): Uint8Array {
     const v = stack.pop()!;
     if (!alive[v]) continue;
     alive[v] = 0;
-    for (let k = outStart[v]; k < outStart[v + 1]; k++) {
-      const w = succ[k];
+    for (let k = out.offsets[v]; k < out.offsets[v + 1]; k++) {
+      const w = out.items[k];
       if (alive[w] && --indeg[w] === 0) stack.push(w);
     }
-    for (let k = inStart[v]; k < inStart[v + 1]; k++) {
-      const w = pred[k];
+    for (let k = inn.offsets[v]; k < inn.offsets[v + 1]; k++) {
+      const w = inn.items[k];
       if (alive[w] && --outdeg[w] === 0) stack.push(w);
     }
   }

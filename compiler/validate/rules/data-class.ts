@@ -4,7 +4,7 @@
 // A global-variable node (EnvironmentVariables, GlobalVariable) linked as if it were data is
 // reported here too: it holds variables, it is not data (the reference fails on it, Q14).
 
-import { CODES, error, pointer } from '../../diagnostics.ts';
+import { CODES, error, pointer } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 import { GLOBAL_CATEGORIES } from '../../fill/names.ts';
 

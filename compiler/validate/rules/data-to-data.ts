@@ -1,7 +1,7 @@
 // DLG3006: a data node linked straight to a data node. Data is only written by applications
 // and read by applications; the engine has no relationship for data → data.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import { linkName, type LgContext } from '../context.ts';
 
 export function dataToDataRule(ctx: LgContext): void {

@@ -1,7 +1,7 @@
 // DLG3106: categoryType decides what the engine builds (§4.2): data, application (or app),
 // socket or container, case-insensitively. Anything else is rejected when the graph loads.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { DropListContext } from '../context.ts';
 
 const KNOWN = new Set(['data', 'application', 'app', 'socket', 'container']);

@@ -1,7 +1,7 @@
 // DLG3107: an application drop, or a drop whose categoryType is exactly "Data", needs the
 // dropclass the engine instantiates (§4.3: "specifies non-existent application").
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { DropListContext } from '../context.ts';
 
 const APP = new Set(['application', 'app']);

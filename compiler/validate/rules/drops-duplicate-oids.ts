@@ -1,6 +1,6 @@
 // DLG3102: two drops with one oid. A session refuses the second (InvalidGraphException, §4.3).
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { DropListContext } from '../context.ts';
 
 export function dropsDuplicateOidsRule(ctx: DropListContext): void {

@@ -2,7 +2,7 @@
 // and a string (or null) port (§3.8). The schema leaves this to us (see its relationList):
 // the check rides on the pass that parses the relationships anyway.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { DropListContext } from '../context.ts';
 
 export function dropsEntriesRule(ctx: DropListContext): void {

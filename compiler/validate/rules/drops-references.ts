@@ -2,12 +2,13 @@
 // such entries (it takes them for drops on other nodes, §4.3), so the edge silently
 // disappears; in a whole PGT/PG every oid must be present.
 
-import { CODES, error } from '../../diagnostics.ts';
-import { RELATIONS, type DropListContext } from '../context.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
+import { RELATION_LISTS } from '../../../kernel/relations.ts';
+import type { DropListContext } from '../context.ts';
 
 export function dropsReferencesRule(ctx: DropListContext): void {
   const out = ctx.capped(50);
-  for (const kind of RELATIONS) {
+  for (const kind of RELATION_LISTS) {
     const { offsets, targets, unknown } = ctx.relation(kind);
     for (let i = 0; i < ctx.drops.length; i++) {
       for (let k = offsets[i]; k < offsets[i + 1]; k++) {

@@ -2,7 +2,7 @@
 // Validated drop by drop (not the whole array at once) so 10^6 drops stay linear in memory
 // and the report stops growing after a while.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import { schemaErrors } from '../../../schemas/index.ts';
 import type { DropListContext } from '../context.ts';
 import { schemaDiagnostics } from '../schema.ts';

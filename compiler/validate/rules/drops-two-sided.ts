@@ -4,7 +4,7 @@
 // translator's output should agree with itself. The pairs come from ctx.oneSided(), which
 // the normalisation of a drop list given to dlg-translate reuses to add the missing ends.
 
-import { CODES, warning } from '../../diagnostics.ts';
+import { CODES, warning } from '../../../kernel/diagnostics.ts';
 import type { DropListContext } from '../context.ts';
 
 export function dropsTwoSidedRule(ctx: DropListContext): void {

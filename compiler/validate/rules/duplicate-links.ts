@@ -1,7 +1,7 @@
 // DLG3018 (warning): the same link (same nodes, same ports) drawn twice. The reference then
 // repeats the relationship in every drop spec (Q4); we de-duplicate, but it is a mistake.
 
-import { CODES, warning } from '../../diagnostics.ts';
+import { CODES, warning } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 
 export function duplicateLinksRule(ctx: LgContext): void {

@@ -1,7 +1,7 @@
 // DLG3002: two nodes with one id. The model keeps the first and drops the others, so links
 // and parents that mean the others silently attach to the first.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import { docNodeLabel, type LgContext } from '../context.ts';
 
 export function duplicateNodeIdsRule(ctx: LgContext): void {

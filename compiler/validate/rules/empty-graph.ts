@@ -1,6 +1,6 @@
 // DLG1007: a graph with nothing to execute (the reference: "Invalid LG, nodes not found").
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 
 export function emptyGraphRule(ctx: LgContext): void {

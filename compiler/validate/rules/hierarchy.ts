@@ -2,7 +2,7 @@
 // constructs enclose the other's), or sit in loops that iterate in step.
 // Unlike the reference (Q51) the relation compares construct chains, not id substrings.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import { linkName, type LgContext } from '../context.ts';
 import { chainOf, dopOf, hierarchicallyRelated } from '../graph.ts';
 

@@ -1,9 +1,9 @@
 // The rule registry: each rule with the codes it reports, in the order they run.
 // To add a rule: one file in this folder exporting one function of the same signature,
-// a code in compiler/diagnostics.ts (never renumber), an entry here, and a broken fixture
+// a code in kernel/diagnostics.ts (never renumber), an entry here, and a broken fixture
 // in fixtures/invalid/ that the tests check.
 
-import { CODES, type Code } from '../../diagnostics.ts';
+import { CODES, type Code } from '../../../kernel/diagnostics.ts';
 import type { DropListContext, LgContext } from '../context.ts';
 import { appToAppRule } from './app-to-app.ts';
 import { categoriesRule } from './categories.ts';

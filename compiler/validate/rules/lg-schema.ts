@@ -1,6 +1,6 @@
 // DLG3001: the document against schemas/lg.schema.json (the OJS shape).
 
-import type { Diagnostic } from '../../diagnostics.ts';
+import type { Diagnostic } from '../../../kernel/diagnostics.ts';
 import { schemaErrors } from '../../../schemas/index.ts';
 import type { LgContext } from '../context.ts';
 import { schemaDiagnostics } from '../schema.ts';

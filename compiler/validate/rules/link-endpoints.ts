@@ -1,7 +1,7 @@
 // DLG3003: a link whose from/to names no node of the document (the reference crashes with
 // a KeyError while unrolling). Ends that are non-executable nodes are link-non-executable's.
 
-import { CODES, error, pointer } from '../../diagnostics.ts';
+import { CODES, error, pointer } from '../../../kernel/diagnostics.ts';
 import { docNodeLabel, type LgContext } from '../context.ts';
 
 function endId(v: unknown): string | undefined {

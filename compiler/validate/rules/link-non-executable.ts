@@ -2,7 +2,7 @@
 // node. Such nodes are removed before unrolling (Q12), and their links with them. Global
 // variable nodes are data-class's concern (they are not data).
 
-import { CODES, pointer, warning } from '../../diagnostics.ts';
+import { CODES, pointer, warning } from '../../../kernel/diagnostics.ts';
 import { docNodeLabel, type LgContext } from '../context.ts';
 import { GLOBAL_CATEGORIES } from '../../fill/names.ts';
 

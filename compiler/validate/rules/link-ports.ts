@@ -2,7 +2,7 @@
 // that is not a port of that direction. Port ids are field ids (§1.6); a construct answers
 // for the ports of its embedded applications too (§1.9).
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { LgNode, LogicalGraph } from '../../model.ts';
 import { linkName, type LgContext } from '../context.ts';
 

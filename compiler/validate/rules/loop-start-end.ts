@@ -1,7 +1,7 @@
 // DLG3009: a Loop needs a group_start node (where each iteration begins) and a group_end
 // node (whose output feeds the next iteration), §3.10.4.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 import { isGroupEnd, isGroupStart } from '../graph.ts';
 

@@ -3,7 +3,7 @@
 // (aliases "Number of Iterations", "Number of loops"): missing → an error (the reference
 // crashes). Gather num_of_inputs (default 1) and Mpi num_of_procs: positive integers.
 
-import { CODES, error, warning } from '../../diagnostics.ts';
+import { CODES, error, warning } from '../../../kernel/diagnostics.ts';
 import type { LgNode } from '../../model.ts';
 import { integerOf, notIntegerReason, show } from '../../fill/convert.ts';
 import type { LgContext } from '../context.ts';

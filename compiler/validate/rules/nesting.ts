@@ -2,7 +2,7 @@
 // ("Only Scatters, Loops and GroupBys can be nested"). A Gather's own input application is
 // inside the Gather, which is fine: it is not a construct.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 
 const NESTABLE = new Set(['Scatter', 'Loop', 'GroupBy']);

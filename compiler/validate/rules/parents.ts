@@ -2,7 +2,7 @@
 // ExclusiveForceNode, a placement group), the node itself, or closes a cycle of parents.
 // The model puts such nodes at top level silently, which changes how many instances they get.
 
-import { CODES, error } from '../../diagnostics.ts';
+import { CODES, error } from '../../../kernel/diagnostics.ts';
 import { CONSTRUCT_KINDS } from '../../model.ts';
 import { EXCLUSIVE_FORCE_NODE } from '../../load/model.ts';
 import { docNodeLabel, type DocNode, type LgContext } from '../context.ts';

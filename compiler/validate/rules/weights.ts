@@ -2,7 +2,7 @@
 // A negative one is an error (the reference: "Execution_time must be greater than 0"); one
 // that is not a number is a warning, as the reference silently uses 1.
 
-import { CODES, error, warning } from '../../diagnostics.ts';
+import { CODES, error, warning } from '../../../kernel/diagnostics.ts';
 import type { LgContext } from '../context.ts';
 import { isUnfilledPlaceholder } from '../graph.ts';
 

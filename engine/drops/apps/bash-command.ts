@@ -6,9 +6,10 @@
 import type { AppDrop } from '../app.ts';
 import { resolveDlgEnv } from '../drop.ts';
 import type { DataDrop } from '../data.ts';
-import { DropState } from '../../states.ts';
+import { DropState } from '../../../kernel/states.ts';
 import { DropFailure } from '../../errors.ts';
-import { type ArgField, entryPort, isObject, relationshipList, stringParam, valueText } from '../spec.ts';
+import { type ArgField, relationshipList, stringParam, valueText } from '../spec.ts';
+import { entryOid, entryPort, isObject } from '../../../kernel/relations.ts';
 import { type RenderedCommand, type Substitution, renderCommand } from './shell-template.ts';
 import { NotBuiltinPickle, looksLikePickle, pickleLoads } from '../../pyvalue/pickle-read.ts';
 import { pyStr } from '../../pyvalue/value.ts';
@@ -79,7 +80,7 @@ function portEntries(app: AppDrop, key: 'inputs' | 'outputs', drops: DataDrop[])
   const ports = new Map<string, string | undefined>();
   for (const e of relationshipList(app.spec, key) ?? []) {
     const port = entryPort(e);
-    const oid = typeof e === 'string' ? e : isObject(e) ? Object.keys(e)[0] : undefined;
+    const oid = entryOid(e);
     if (oid !== undefined && !ports.has(oid)) ports.set(oid, port);
   }
   // Drops wired from the other side only (a data drop's consumers list) have no port name.

@@ -10,9 +10,10 @@
 
 import { AppDrop } from '../app.ts';
 import { DropFailure } from '../../errors.ts';
-import { DropState } from '../../states.ts';
+import { DropState } from '../../../kernel/states.ts';
 import type { DataDrop } from '../data.ts';
-import { isObject, parseBoolStrict, rawParam } from '../spec.ts';
+import { parseBoolStrict, rawParam } from '../spec.ts';
+import { isObject } from '../../../kernel/relations.ts';
 import { looksLikePickle, pickleLoads } from '../../pyvalue/pickle-read.ts';
 import { pickleDumps } from '../../pyvalue/pickle-write.ts';
 import { fromJson, pyTruthy } from '../../pyvalue/value.ts';

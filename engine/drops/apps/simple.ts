@@ -2,7 +2,7 @@
 
 import { AppDrop } from '../app.ts';
 import { DropFailure, messageOf } from '../../errors.ts';
-import { DropState } from '../../states.ts';
+import { DropState } from '../../../kernel/states.ts';
 import type { DataDrop } from '../data.ts';
 import { numberParam, parseNumber, stringParam } from '../spec.ts';
 import { NotBuiltinPickle, looksLikePickle, pickleLoads } from '../../pyvalue/pickle-read.ts';

@@ -15,7 +15,7 @@ import { readGraphInput } from '../../session/graph-input.ts';
 import { listed } from '../../session/build.ts';
 import { overallStatus } from '../../client/deploy.ts';
 import { ManagerError } from '../../client/client.ts';
-import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionState } from '../../../kernel/states.ts';
 import { ISLAND_PORT, NODE_PORT, parseAddress } from '../address.ts';
 import type { DropLogs, DropManager, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
 import { checkSessionId, defaultDlgRoot } from '../node/node-manager.ts';

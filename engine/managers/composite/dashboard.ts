@@ -3,7 +3,7 @@
 // own session page. Plain HTML; the richer live views are elsewhere.
 
 import { escapeHtml } from '../rest/html.ts';
-import { sessionStateName } from '../../states.ts';
+import { sessionStateName } from '../../../kernel/states.ts';
 import { overallStatus, flattenStatus } from '../../client/deploy.ts';
 import { parseAddress } from '../address.ts';
 import { type CompositeManager, ROLES } from './composite-manager.ts';

@@ -8,26 +8,18 @@
 // by the node holding the other side: that is the peer the child's node exchanges events with.
 // The entries themselves stay in the forwarded specs, since they carry the port names.
 
-import { type DropSpec, RELATIONSHIP_KEYS, entryOid } from '../../drops/spec.ts';
+import { type DropSpec } from '../../drops/spec.ts';
+import { entryOid, LINK_TYPE_OF_LIST, linkKind, listOfLinkType, ownerIsApp, RELATION_LISTS } from '../../../kernel/relations.ts';
 import type { Relation } from '../../session/remote.ts';
-import { LinkType } from '../../states.ts';
 import { invalidGraph } from '../../errors.ts';
 import { listed } from '../../session/build.ts';
 
-const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
-  inputs: LinkType.INPUT,
-  streamingInputs: LinkType.STREAMING_INPUT,
-  outputs: LinkType.OUTPUT,
-  producers: LinkType.PRODUCER,
-  consumers: LinkType.CONSUMER,
-  streamingConsumers: LinkType.STREAMING_CONSUMER,
-};
-
-/** "lhs is <rel> of rhs" → which side is the app, and what kind of link it is. */
+/** "lhs is <rel> of rhs" → the app, the data drop, and how they meet: one key per relationship. */
 function normalised(lhs: string, rel: number, rhs: string): string {
-  const appFirst = rel === LinkType.CONSUMER || rel === LinkType.STREAMING_CONSUMER || rel === LinkType.PRODUCER;
-  const kind = rel === LinkType.CONSUMER || rel === LinkType.INPUT ? 'c' : rel === LinkType.PRODUCER || rel === LinkType.OUTPUT ? 'p' : 's';
-  return appFirst ? `${lhs}\u0000${rhs}\u0000${kind}` : `${rhs}\u0000${lhs}\u0000${kind}`;
+  const list = listOfLinkType(rel);
+  if (list === undefined) return `${lhs}\u0000${rhs}\u0000${rel}`;
+  const kind = linkKind(list);
+  return ownerIsApp(list) ? `${rhs}\u0000${lhs}\u0000${kind}` : `${lhs}\u0000${rhs}\u0000${kind}`;
 }
 
 class Names {
@@ -114,10 +106,10 @@ export class GraphIndex {
     if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(specs, first);
     for (let k = 0; k < specs.length; k++) {
       const s = specs[k]!;
-      for (const key of RELATIONSHIP_KEYS) {
+      for (const key of RELATION_LISTS) {
         const list = s[key];
         if (!Array.isArray(list)) continue;
-        const rel = REL_OF_KEY[key];
+        const rel = LINK_TYPE_OF_LIST[key];
         for (const e of list) {
           const o = typeof e === 'string' ? e : entryOid(e);
           if (o === undefined) continue;

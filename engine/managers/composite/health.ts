@@ -4,8 +4,8 @@
 // comes back (after a restart of this manager: its sessions are served again).
 
 import { flattenStatus, overallStatus } from '../../client/deploy.ts';
-import { isObject } from '../../drops/spec.ts';
-import { SessionState, isFinalSessionState } from '../../states.ts';
+import { isObject } from '../../../kernel/relations.ts';
+import { SessionState, isFinalSessionState } from '../../../kernel/states.ts';
 import { NODE_PORT, normalAddress, parseAddress } from '../address.ts';
 import { ManagerClient } from '../../client/client.ts';
 import type { CompositeManager } from './composite-manager.ts';

@@ -10,7 +10,7 @@ import { Session } from '../../session/session.ts';
 import { Scheduler } from '../../session/scheduler.ts';
 import type { PeerLink, Relation, RemoteEvent } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
-import { SessionState } from '../../states.ts';
+import { SessionState } from '../../../kernel/states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
 import type { ProgressOptions } from '../progress.ts';
 import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';

@@ -6,7 +6,7 @@
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
-import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../../compiler/load/forbidden-keys.ts';
+import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 
 function bodyBytes(req: FastifyRequest): Buffer {
   const b = req.body;

@@ -1,7 +1,7 @@
 // The small HTML pages of the managers (dashboard, session view, drop log view). They are
 // not part of the API; they exist so a browser pointed at a manager shows something useful.
 
-import { sessionStateName } from '../../states.ts';
+import { sessionStateName } from '../../../kernel/states.ts';
 import type { DropLogs, SessionListEntry } from '../manager.ts';
 
 export function escapeHtml(s: string): string {

@@ -7,8 +7,9 @@ import { rmSync } from 'node:fs';
 import type { AppDrop } from '../../app.ts';
 import { DataDrop, MemoryDrop, NullDrop } from '../../data.ts';
 import { FileDrop } from '../../file.ts';
-import { entryOid, entryPort, relationshipList, type DropSpec } from '../../spec.ts';
-import { DropState } from '../../../states.ts';
+import { relationshipList, type DropSpec } from '../../spec.ts';
+import { entryOid, entryPort } from '../../../../kernel/relations.ts';
+import { DropState } from '../../../../kernel/states.ts';
 import type { PythonPool } from './pool.ts';
 
 /** Spec keys a worker never reads; left out of every request. */

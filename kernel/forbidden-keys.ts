@@ -3,7 +3,7 @@
 // `__proto__` replaces an object's prototype, and `constructor` or `prototype` shadow what
 // every object inherits. JSON.parse keeps them as plain keys; copying them is the danger.
 
-import { pointer } from '../diagnostics.ts';
+import { pointer } from './diagnostics.ts';
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 

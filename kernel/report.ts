@@ -2,7 +2,7 @@
 // json (an array), or github (workflow annotation lines). Shared by every CLI.
 
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from './diagnostics.ts';
 
 export type ReportFormat = 'text' | 'json' | 'github';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['text', 'json', 'github'];

@@ -50,6 +50,19 @@ export type LinkType = (typeof LinkType)[keyof typeof LinkType];
 
 export const ExecutionMode = { DROP: 0, EXTERNAL: 1 } as const;
 
+/** A number that is a drop state (as read from the wire). */
+export function isDropState(s: unknown): s is DropState {
+  return typeof s === 'number' && Number.isInteger(s) && s >= 0 && s < DROP_STATE_COUNT;
+}
+
+export const APP_STATE_COUNT = 6;
+
+/** A number that is an app's execution state. */
+export function isAppState(s: unknown): s is AppState {
+  return typeof s === 'number' && Number.isInteger(s) && s >= 0 && s < APP_STATE_COUNT;
+}
+
+/** FINISHED, CANCELLED or FAILED: nothing will change any more. */
 export function isFinalSessionState(s: number): boolean {
   return s === SessionState.FINISHED || s === SessionState.CANCELLED || s === SessionState.FAILED;
 }
