@@ -7,6 +7,7 @@ import { AppState, DropState } from '../../kernel/states.ts';
 import { messageOf, DropFailure } from '../errors.ts';
 import { Drop, NONE, F_BLOCK_SKIP, F_DECIDED, F_LEAF, F_TRIGGERED, type DropHost } from './drop.ts';
 import type { DataDrop } from './data.ts';
+import { execReaches, nextExecState, type ExecAction } from './lifecycle.ts';
 import { type DropSpec, boolParam, intParam, numberParam, relationshipList } from './spec.ts';
 import { entryOid, entryPort } from '../../kernel/relations.ts';
 
@@ -18,7 +19,7 @@ export abstract class AppDrop extends Drop {
   inputs: DataDrop[] = NONE as unknown as DataDrop[];
   streamingInputs: DataDrop[] = NONE as unknown as DataDrop[];
   outputs: DataDrop[] = NONE as unknown as DataDrop[];
-  execStatus: AppState = AppState.NOT_RUN;
+  private exec: AppState = AppState.NOT_RUN;
   private tallied = 0;
   private inputErrors = 0;
   private inputsSkipped = 0;
@@ -59,6 +60,11 @@ export abstract class AppDrop extends Drop {
   get effectiveInputs(): number {
     const n = this.nEffective;
     return n === -1 ? this.inputs.length + this.streamingInputs.length : n;
+  }
+
+  /** Changed only by `execMove`, along the table of lifecycle.ts. */
+  get execStatus(): AppState {
+    return this.exec;
   }
 
   /** An input reached COMPLETED, ERROR or SKIPPED. Counts it; when enough are in, queue the decision. */
@@ -115,8 +121,8 @@ export abstract class AppDrop extends Drop {
 
   /** Called by the scheduler holding a worker slot. A promise means the slot stays taken until it settles. */
   execute(): void | Promise<void> {
-    if (this.status !== DropState.INITIALIZED) return;
-    this.setExecStatus(AppState.RUNNING);
+    // Runs once: a second call (or one after a cancel or skip) is refused by the table.
+    if (this.status !== DropState.INITIALIZED || !this.execMove('run')) return;
     return this.attempt(1);
   }
 
@@ -160,8 +166,8 @@ export abstract class AppDrop extends Drop {
 
   /** Final state after running (or failing without running), then tell the outputs. */
   private end(ok: boolean): void {
-    this.setExecStatus(ok ? AppState.FINISHED : AppState.ERROR);
-    this.setStatus(ok ? DropState.COMPLETED : DropState.ERROR);
+    this.execMove(ok ? 'finish' : 'fail');
+    this.move(ok ? 'complete' : 'fail');
     this.notifyFinished();
     this.releaseInputs();
   }
@@ -179,37 +185,44 @@ export abstract class AppDrop extends Drop {
   }
 
   skip(): void {
-    if (this.status !== DropState.INITIALIZED) return;
+    if (!this.can('skip')) return;
     const hadRun = this.execStatus !== AppState.NOT_RUN;
     if (hadRun) this.abort();
-    this.setStatus(DropState.SKIPPED);
-    this.setExecStatus(AppState.SKIPPED);
+    this.move('skip');
+    this.execMove('skip');
     for (const o of this.outputs) o.skip();
     if (!hadRun) this.notifyFinished();
     this.releaseInputs();
   }
 
   skipPending(): void {
-    if (this.status !== DropState.INITIALIZED) return;
+    if (!this.can('skip')) return;
     if (this.execStatus === AppState.RUNNING) this.abort();
-    this.setStatus(DropState.SKIPPED);
-    this.setExecStatus(AppState.SKIPPED);
+    this.move('skip');
+    this.execMove('skip');
   }
 
   cancel(): void {
-    const s = this.status;
-    if (s !== DropState.INITIALIZED) return;
+    if (!this.can('cancel')) return;
     const running = this.execStatus === AppState.RUNNING;
-    this.setStatus(DropState.CANCELLED);
-    this.setExecStatus(AppState.CANCELLED);
+    this.move('cancel');
+    this.execMove('cancel');
     if (running) this.abort();
   }
 
-  protected setExecStatus(to: AppState): void {
-    if (this.execStatus === to) return;
-    this.execStatus = to;
+  /** Moves the execution status as the table says; false, and nothing happens, when it refuses. */
+  protected execMove(action: ExecAction): boolean {
+    const to = nextExecState(this.exec, action);
+    if (to === undefined) return false;
+    this.exec = to;
     this.host.execStatusChanged(this);
     if (this.host.listening) this.host.emit(this.event('execStatus', this.status, to));
+    return true;
+  }
+
+  /** A proxy takes the execution status its remote app reported (see Drop.mirror). */
+  protected mirrorExec(to: AppState): void {
+    if (execReaches(this.exec, to)) this.exec = to;
   }
 
   // Helpers for app implementations.

@@ -20,6 +20,7 @@ import {
 import { type DropSpec, boolParam, intParam, numberParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import { initialContent } from '../pyvalue/pydata.ts';
+import { announces } from './lifecycle.ts';
 
 export interface DataDefaults {
   persist: boolean;
@@ -82,7 +83,7 @@ export abstract class DataDrop extends Drop {
       throw new DropFailure(`drop ${this.oid} cannot be written in state ${s}`);
     const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (this.flags & F_WRITE_FAILED) throw new DropFailure(`drop ${this.oid} lost data in an earlier write`);
-    if (s === DropState.INITIALIZED) this.setStatus(DropState.WRITING);
+    this.move('write');
     try {
       this.writeBytes(chunk);
     } catch (err) {
@@ -108,7 +109,7 @@ export abstract class DataDrop extends Drop {
   writeFile(path: string, size: number): void {
     const s = this.status;
     if ((s === DropState.INITIALIZED || s === DropState.WRITING) && this.streamingConsumers.length === 0 && this.adoptFile(path)) {
-      if (s === DropState.INITIALIZED) this.setStatus(DropState.WRITING);
+      this.move('write');
       this.size += size;
       const expected = numberParam(this.spec, 'expectedSize', -1);
       if (expected > 0 && this.size >= expected) this.setCompleted();
@@ -139,38 +140,35 @@ export abstract class DataDrop extends Drop {
       return;
     }
     if (n < expected) return;
-    if (this.status === DropState.SKIPPED) return this.setCompleted();
+    // A skipped drop tells its consumers once every producer has reported.
+    if (this.status === DropState.SKIPPED) return this.announce();
     if (this.flags & F_BLOCK_SKIP && this.producersSkipped === expected) {
       this.skipNow();
-      return this.setCompleted();
+      return this.announce();
     }
     if (this.producerErrors > 0 || this.flags & F_WRITE_FAILED) return this.setError();
     this.setCompleted();
   }
 
+  /** The data is all there (INITIALIZED or WRITING → COMPLETED); a drop that lost a write fails instead. */
   setCompleted(): void {
-    const s = this.status;
     if (this.flags & F_WRITE_FAILED) return this.setError();
-    if (s === DropState.INITIALIZED || s === DropState.WRITING) {
-      try {
-        this.finalizeWrite();
-      } catch (err) {
-        this.log('ERROR', `could not complete: ${err instanceof Error ? err.message : String(err)}`, 'setCompleted');
-        return this.setError();
-      }
-      this.setStatus(DropState.COMPLETED);
-      this.fireCompleted(DropState.COMPLETED);
-    } else if (s === DropState.SKIPPED) {
-      this.fireCompleted(DropState.SKIPPED);
+    if (!this.can('complete')) return;
+    try {
+      this.finalizeWrite();
+    } catch (err) {
+      this.log('ERROR', `could not complete: ${err instanceof Error ? err.message : String(err)}`, 'setCompleted');
+      return this.setError();
     }
+    this.move('complete');
+    this.announce();
   }
 
   setError(): void {
-    const s = this.status;
-    if (s === DropState.CANCELLED || s === DropState.SKIPPED || s === DropState.ERROR) return;
+    if (!this.can('fail')) return;
     this.discard();
-    this.setStatus(DropState.ERROR);
-    this.fireCompleted(DropState.ERROR);
+    this.move('fail');
+    this.announce();
   }
 
   /**
@@ -183,10 +181,9 @@ export abstract class DataDrop extends Drop {
   }
 
   private skipNow(): void {
-    const s = this.status;
-    if (s !== DropState.INITIALIZED && s !== DropState.WRITING) return;
+    if (!this.can('skip')) return;
     this.discard();
-    this.setStatus(DropState.SKIPPED);
+    this.move('skip');
   }
 
   skipPending(): void {
@@ -194,15 +191,18 @@ export abstract class DataDrop extends Drop {
   }
 
   cancel(): void {
-    const s = this.status;
-    if (s !== DropState.INITIALIZED && s !== DropState.WRITING) return;
+    if (!this.can('cancel')) return;
     this.discard();
-    this.setStatus(DropState.CANCELLED);
+    this.move('cancel');
   }
 
-  /** Fires `dropCompleted` exactly once: consumers count it, the session counts leaves. */
-  protected fireCompleted(state: DropState): void {
-    if (this.flags & F_COMPLETION_FIRED) return;
+  /**
+   * Fires `dropCompleted` exactly once, from COMPLETED, ERROR or SKIPPED: consumers count it,
+   * the session counts leaves.
+   */
+  protected announce(): void {
+    const state = this.status;
+    if (this.flags & F_COMPLETION_FIRED || !announces(state)) return;
     this.flags |= F_COMPLETION_FIRED;
     if (!(this.flags & F_EXTERNAL)) for (const c of this.consumers) c.inputCompleted(this, state);
     for (const c of this.streamingConsumers) c.inputCompleted(this, state);
@@ -228,9 +228,9 @@ export abstract class DataDrop extends Drop {
 
   /** COMPLETED → EXPIRED, releasing the data. Used by expire-after-use and lifespans. */
   expire(): void {
-    if (this.status !== DropState.COMPLETED) return;
+    if (!this.can('expire')) return;
     this.discard();
-    this.setStatus(DropState.EXPIRED);
+    this.move('expire');
   }
 
   /** Seconds after creation at which the drop expires, or 0. */

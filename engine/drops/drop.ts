@@ -3,6 +3,7 @@
 // lists start as one shared frozen empty array, and logs are allocated only when written.
 
 import { DropState, type AppState } from '../../kernel/states.ts';
+import { nextState, reaches, type DropAction } from './lifecycle.ts';
 import { type DropSpec, defaultHumanKey, stringParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import type { DataDrop } from './data.ts';
@@ -77,7 +78,7 @@ export const F_PROXY = 256;
 export const F_WRITE_FAILED = 512;
 
 export abstract class Drop {
-  status: DropState = DropState.INITIALIZED;
+  private state: DropState = DropState.INITIALIZED;
   flags = 0;
   logs: LogRecord[] | null = null;
 
@@ -87,6 +88,11 @@ export abstract class Drop {
   ) {}
 
   abstract readonly isApp: boolean;
+
+  /** Changed only by `move`, along the table of lifecycle.ts. */
+  get status(): DropState {
+    return this.state;
+  }
 
   get oid(): string {
     return this.spec.oid;
@@ -112,13 +118,30 @@ export abstract class Drop {
     return resolveDlgEnv(stringParam(this.spec, name, fallback), this);
   }
 
-  protected setStatus(to: DropState): void {
-    const from = this.status;
-    if (from === to) return;
-    this.status = to;
+  /** Whether the table lets `action` move this drop now. */
+  protected can(action: DropAction): boolean {
+    return nextState(this.isApp ? 'app' : 'data', this.state, action) !== undefined;
+  }
+
+  /** Moves the state as the table says and tells the session; false, and nothing happens, when it refuses. */
+  protected move(action: DropAction): boolean {
+    const from = this.state;
+    const to = nextState(this.isApp ? 'app' : 'data', from, action);
+    if (to === undefined) return false;
+    this.state = to;
     this.host.statusChanged(this, from, to);
     if (this.host.listening) this.host.emit(this.event('status', to));
+    return true;
   }
+
+  /**
+   * A proxy takes the state its remote drop reported, when the table leads there from its
+   * own; quietly, since the move was counted and announced on the node that made it.
+   */
+  protected mirror(to: DropState): void {
+    if (reaches(this.isApp ? 'app' : 'data', this.state, to)) this.state = to;
+  }
+
 
   event(type: DropEvent['type'], status?: DropState, execStatus?: AppState): DropEvent {
     const e: DropEvent = {

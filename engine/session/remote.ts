@@ -203,7 +203,7 @@ export class RemoteData extends DataDrop implements RemoteProxy {
     if (event.status === DropState.ERROR || (this.streamFailed !== undefined && event.status === DropState.COMPLETED)) this.setError();
     else if (event.status === DropState.SKIPPED) {
       this.skipPending();
-      this.setCompleted();
+      this.announce();
     } else this.setCompleted();
   }
 }
@@ -288,8 +288,8 @@ export class RemoteApp extends AppDrop implements RemoteProxy {
   deliver(event: RemoteEvent): void {
     if (event.type !== 'producerFinished' || this.flags & F_COMPLETION_FIRED) return;
     this.flags |= F_COMPLETION_FIRED;
-    this.execStatus = event.execStatus ?? AppState.FINISHED;
-    this.status = event.status;
+    this.mirrorExec(event.execStatus ?? AppState.FINISHED);
+    this.mirror(event.status);
     for (const o of this.outputs) o.producerFinished(this, event.status);
   }
 }

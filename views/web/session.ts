@@ -6,8 +6,8 @@
 import type { SessionOutline, SessionProgress } from '../model.ts';
 import { SESSION_STATES, STATES, config, fmt, getJson, h, markReady, showError } from './common.ts';
 import { GraphView, type DropItem, type Painter, type Selection } from './graph.ts';
+import { isFinalSessionState } from '../../kernel/states.ts';
 
-const FINAL = new Set([4, 5, 6]);
 const POLL_MS = 1000;
 const LOGS_SHOWN = 10;
 
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     markReady();
     let delay = POLL_MS;
     const tick = async () => {
-      if (FINAL.has(d.progress.status)) return;
+      if (isFinalSessionState(d.progress.status)) return;
       try {
         await d.poll();
         delay = POLL_MS;
