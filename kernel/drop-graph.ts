@@ -22,9 +22,18 @@ export class EdgeList {
     this.dst[this.m++] = b;
   }
 
-  private grow(): void {
-    const src = new Int32Array(this.m * 2);
-    const dst = new Int32Array(this.m * 2);
+  /** Every edge of `other`, after these. */
+  append(other: EdgeList): void {
+    if (this.m + other.m > this.src.length) this.grow(this.m + other.m);
+    this.src.set(other.src.subarray(0, other.m), this.m);
+    this.dst.set(other.dst.subarray(0, other.m), this.m);
+    this.m += other.m;
+  }
+
+  private grow(atLeast = 0): void {
+    const size = Math.max(this.m * 2, atLeast);
+    const src = new Int32Array(size);
+    const dst = new Int32Array(size);
     src.set(this.src);
     dst.set(this.dst);
     this.src = src;
@@ -202,27 +211,27 @@ export function findCycle(n: number, src: Int32Array, dst: Int32Array, m: number
  */
 export function specEdges(specs: readonly Record<string, unknown>[], index: ReadonlyMap<string, number>, n = specs.length): { edges: EdgeList; unknown: number } {
   const edges = new EdgeList(2 * n);
-  const r = { index, n, unknown: 0 };
-  // Property reads spelt out: this loop reads every entry of 10^6-drop graphs, usually twice.
+  const upstream = new EdgeList(n);
+  let unknown = 0;
+  // One pass (reading 10^6 spec objects twice cost a quarter more), the upstream edges kept
+  // apart and appended after. Property reads spelt out: this loop reads every entry.
   for (let i = 0; i < n; i++) {
     const s = specs[i]!;
     let l: unknown = s.streamingConsumers;
-    if (l !== undefined) down(edges, l, i, r);
+    if (l !== undefined) unknown += down(edges, l, i, index, n);
     l = s.consumers;
-    if (l !== undefined) down(edges, l, i, r);
+    if (l !== undefined) unknown += down(edges, l, i, index, n);
     l = s.outputs;
-    if (l !== undefined) down(edges, l, i, r);
-  }
-  for (let i = 0; i < n; i++) {
-    const s = specs[i]!;
-    let l: unknown = s.streamingInputs;
-    if (l !== undefined) up(edges, l, i, r);
+    if (l !== undefined) unknown += down(edges, l, i, index, n);
+    l = s.streamingInputs;
+    if (l !== undefined) unknown += up(upstream, l, i, index, n);
     l = s.producers;
-    if (l !== undefined) up(edges, l, i, r);
+    if (l !== undefined) unknown += up(upstream, l, i, index, n);
     l = s.inputs;
-    if (l !== undefined) up(edges, l, i, r);
+    if (l !== undefined) unknown += up(upstream, l, i, index, n);
   }
-  return { edges, unknown: r.unknown };
+  edges.append(upstream);
+  return { edges, unknown };
 }
 
 /**
@@ -238,33 +247,34 @@ export function dropGraphOfSpecs(specs: readonly Record<string, unknown>[]): Dro
   return { ...distinctSuccessors(n, edges.src, edges.dst, edges.m), unknown };
 }
 
-interface Resolver {
-  index: ReadonlyMap<string, number>;
-  n: number;
-  unknown: number;
-}
-
-/** The drop an entry names, or -1 (counted as unknown). */
-function target(e: unknown, r: Resolver): number {
+/** The drop an entry names, or -1. */
+function target(e: unknown, index: ReadonlyMap<string, number>, n: number): number {
   const oid = typeof e === 'string' ? e : entryOid(e);
-  const j = oid === undefined ? undefined : r.index.get(oid);
-  if (j !== undefined && j >= 0 && j < r.n) return j;
-  r.unknown++;
-  return -1;
+  if (oid === undefined) return -1;
+  const j = index.get(oid);
+  return j !== undefined && j >= 0 && j < n ? j : -1;
 }
 
-function down(edges: EdgeList, list: unknown, i: number, r: Resolver): void {
-  if (!Array.isArray(list)) return;
+/** Edges i → each drop of `list`; the number of entries naming no drop. */
+function down(edges: EdgeList, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): number {
+  if (!Array.isArray(list)) return 0;
+  let unknown = 0;
   for (let k = 0; k < list.length; k++) {
-    const j = target(list[k], r);
+    const j = target(list[k], index, n);
     if (j >= 0) edges.push(i, j);
+    else unknown++;
   }
+  return unknown;
 }
 
-function up(edges: EdgeList, list: unknown, i: number, r: Resolver): void {
-  if (!Array.isArray(list)) return;
+/** Edges each drop of `list` → i; the number of entries naming no drop. */
+function up(edges: EdgeList, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): number {
+  if (!Array.isArray(list)) return 0;
+  let unknown = 0;
   for (let k = 0; k < list.length; k++) {
-    const j = target(list[k], r);
+    const j = target(list[k], index, n);
     if (j >= 0) edges.push(j, i);
+    else unknown++;
   }
+  return unknown;
 }
