@@ -7,7 +7,7 @@ import { AppState, DropState } from '../../kernel/states.ts';
 import { messageOf, DropFailure } from '../errors.ts';
 import { Drop, NONE, F_BLOCK_SKIP, F_DECIDED, F_LEAF, F_TRIGGERED, type DropHost } from './drop.ts';
 import type { DataDrop } from './data.ts';
-import { execReaches, nextExecState, type ExecAction } from './lifecycle.ts';
+import { DropAction, ExecAction, execReaches, nextExecState } from './lifecycle.ts';
 import { type DropSpec, boolParam, intParam, numberParam, relationshipList } from './spec.ts';
 import { entryOid, entryPort } from '../../kernel/relations.ts';
 
@@ -122,7 +122,7 @@ export abstract class AppDrop extends Drop {
   /** Called by the scheduler holding a worker slot. A promise means the slot stays taken until it settles. */
   execute(): void | Promise<void> {
     // Runs once: a second call (or one after a cancel or skip) is refused by the table.
-    if (this.status !== DropState.INITIALIZED || !this.execMove('run')) return;
+    if (this.status !== DropState.INITIALIZED || !this.execMove(ExecAction.run)) return;
     return this.attempt(1);
   }
 
@@ -166,8 +166,8 @@ export abstract class AppDrop extends Drop {
 
   /** Final state after running (or failing without running), then tell the outputs. */
   private end(ok: boolean): void {
-    this.execMove(ok ? 'finish' : 'fail');
-    this.move(ok ? 'complete' : 'fail');
+    this.execMove(ok ? ExecAction.finish : ExecAction.fail);
+    this.move(ok ? DropAction.complete : DropAction.fail);
     this.notifyFinished();
     this.releaseInputs();
   }
@@ -185,28 +185,28 @@ export abstract class AppDrop extends Drop {
   }
 
   skip(): void {
-    if (!this.can('skip')) return;
+    if (!this.can(DropAction.skip)) return;
     const hadRun = this.execStatus !== AppState.NOT_RUN;
     if (hadRun) this.abort();
-    this.move('skip');
-    this.execMove('skip');
+    this.move(DropAction.skip);
+    this.execMove(ExecAction.skip);
     for (const o of this.outputs) o.skip();
     if (!hadRun) this.notifyFinished();
     this.releaseInputs();
   }
 
   skipPending(): void {
-    if (!this.can('skip')) return;
+    if (!this.can(DropAction.skip)) return;
     if (this.execStatus === AppState.RUNNING) this.abort();
-    this.move('skip');
-    this.execMove('skip');
+    this.move(DropAction.skip);
+    this.execMove(ExecAction.skip);
   }
 
   cancel(): void {
-    if (!this.can('cancel')) return;
+    if (!this.can(DropAction.cancel)) return;
     const running = this.execStatus === AppState.RUNNING;
-    this.move('cancel');
-    this.execMove('cancel');
+    this.move(DropAction.cancel);
+    this.execMove(ExecAction.cancel);
     if (running) this.abort();
   }
 

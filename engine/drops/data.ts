@@ -20,7 +20,7 @@ import {
 import { type DropSpec, boolParam, intParam, numberParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import { initialContent } from '../pyvalue/pydata.ts';
-import { announces } from './lifecycle.ts';
+import { announces, DropAction } from './lifecycle.ts';
 
 export interface DataDefaults {
   persist: boolean;
@@ -83,7 +83,7 @@ export abstract class DataDrop extends Drop {
       throw new DropFailure(`drop ${this.oid} cannot be written in state ${s}`);
     const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (this.flags & F_WRITE_FAILED) throw new DropFailure(`drop ${this.oid} lost data in an earlier write`);
-    this.move('write');
+    this.move(DropAction.write);
     try {
       this.writeBytes(chunk);
     } catch (err) {
@@ -109,7 +109,7 @@ export abstract class DataDrop extends Drop {
   writeFile(path: string, size: number): void {
     const s = this.status;
     if ((s === DropState.INITIALIZED || s === DropState.WRITING) && this.streamingConsumers.length === 0 && this.adoptFile(path)) {
-      this.move('write');
+      this.move(DropAction.write);
       this.size += size;
       const expected = numberParam(this.spec, 'expectedSize', -1);
       if (expected > 0 && this.size >= expected) this.setCompleted();
@@ -153,21 +153,21 @@ export abstract class DataDrop extends Drop {
   /** The data is all there (INITIALIZED or WRITING → COMPLETED); a drop that lost a write fails instead. */
   setCompleted(): void {
     if (this.flags & F_WRITE_FAILED) return this.setError();
-    if (!this.can('complete')) return;
+    if (!this.can(DropAction.complete)) return;
     try {
       this.finalizeWrite();
     } catch (err) {
       this.log('ERROR', `could not complete: ${err instanceof Error ? err.message : String(err)}`, 'setCompleted');
       return this.setError();
     }
-    this.move('complete');
+    this.move(DropAction.complete);
     this.announce();
   }
 
   setError(): void {
-    if (!this.can('fail')) return;
+    if (!this.can(DropAction.fail)) return;
     this.discard();
-    this.move('fail');
+    this.move(DropAction.fail);
     this.announce();
   }
 
@@ -181,9 +181,9 @@ export abstract class DataDrop extends Drop {
   }
 
   private skipNow(): void {
-    if (!this.can('skip')) return;
+    if (!this.can(DropAction.skip)) return;
     this.discard();
-    this.move('skip');
+    this.move(DropAction.skip);
   }
 
   skipPending(): void {
@@ -191,9 +191,9 @@ export abstract class DataDrop extends Drop {
   }
 
   cancel(): void {
-    if (!this.can('cancel')) return;
+    if (!this.can(DropAction.cancel)) return;
     this.discard();
-    this.move('cancel');
+    this.move(DropAction.cancel);
   }
 
   /**
@@ -228,9 +228,9 @@ export abstract class DataDrop extends Drop {
 
   /** COMPLETED → EXPIRED, releasing the data. Used by expire-after-use and lifespans. */
   expire(): void {
-    if (!this.can('expire')) return;
+    if (!this.can(DropAction.expire)) return;
     this.discard();
-    this.move('expire');
+    this.move(DropAction.expire);
   }
 
   /** Seconds after creation at which the drop expires, or 0. */

@@ -3,7 +3,7 @@
 // lists start as one shared frozen empty array, and logs are allocated only when written.
 
 import { DropState, type AppState } from '../../kernel/states.ts';
-import { nextState, reaches, type DropAction } from './lifecycle.ts';
+import { reaches, step, type DropAction } from './lifecycle.ts';
 import { type DropSpec, defaultHumanKey, stringParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import type { DataDrop } from './data.ts';
@@ -120,17 +120,17 @@ export abstract class Drop {
 
   /** Whether the table lets `action` move this drop now. */
   protected can(action: DropAction): boolean {
-    return nextState(this.isApp ? 'app' : 'data', this.state, action) !== undefined;
+    return step(this.isApp, this.state, action) >= 0;
   }
 
   /** Moves the state as the table says and tells the session; false, and nothing happens, when it refuses. */
   protected move(action: DropAction): boolean {
     const from = this.state;
-    const to = nextState(this.isApp ? 'app' : 'data', from, action);
-    if (to === undefined) return false;
-    this.state = to;
-    this.host.statusChanged(this, from, to);
-    if (this.host.listening) this.host.emit(this.event('status', to));
+    const to = step(this.isApp, from, action);
+    if (to < 0) return false;
+    this.state = to as DropState;
+    this.host.statusChanged(this, from, to as DropState);
+    if (this.host.listening) this.host.emit(this.event('status', to as DropState));
     return true;
   }
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { DataDrop, MemoryDrop } from '../../engine/drops/data.ts';
 import { F_LEAF, type Drop, type DropEvent, type DropHost } from '../../engine/drops/drop.ts';
-import { DROP_MOVES, EXEC_MOVES, nextState, reaches, execReaches } from '../../engine/drops/lifecycle.ts';
+import { DROP_MOVES, DropAction, EXEC_MOVES, nextState, reaches, execReaches } from '../../engine/drops/lifecycle.ts';
 import { AppState, DropState } from '../../kernel/states.ts';
 
 interface Move {
@@ -88,17 +88,17 @@ test('the table: no move leaves ERROR, CANCELLED, SKIPPED or DELETED; apps never
   for (const [kind, action, from, to] of DROP_MOVES) {
     t.false(TERMINAL.includes(from), `${kind} ${action} leaves terminal state ${from}`);
     t.not(from, to, `${kind} ${action} is a move`);
-    if (kind === 'app') t.false(action === 'write' || action === 'expire');
+    if (kind === 'app') t.false(action === DropAction.write || action === DropAction.expire);
   }
   for (const [, from, to] of EXEC_MOVES) {
     t.not(from, to);
     t.true(from === AppState.NOT_RUN || from === AppState.RUNNING);
   }
   // Refusals as the reference's semantics say (§8.3): a skipped drop never completes.
-  t.is(nextState('data', DropState.SKIPPED, 'complete'), undefined);
-  t.is(nextState('data', DropState.CANCELLED, 'fail'), undefined);
-  t.is(nextState('data', DropState.COMPLETED, 'fail'), DropState.ERROR);
-  t.is(nextState('app', DropState.COMPLETED, 'fail'), undefined);
+  t.is(nextState('data', DropState.SKIPPED, DropAction.complete), undefined);
+  t.is(nextState('data', DropState.CANCELLED, DropAction.fail), undefined);
+  t.is(nextState('data', DropState.COMPLETED, DropAction.fail), DropState.ERROR);
+  t.is(nextState('app', DropState.COMPLETED, DropAction.fail), undefined);
   // A proxy mirrors several moves at once: NOT_RUN reaches FINISHED through RUNNING.
   t.true(execReaches(AppState.NOT_RUN, AppState.FINISHED));
   t.false(execReaches(AppState.CANCELLED, AppState.FINISHED));
