@@ -25,6 +25,25 @@ import { tarGz } from './tar.ts';
 import { placeSpecs } from './placement.ts';
 import { type ProgressOptions, type SessionOutline, type SessionProgress, mergeOutlines, mergeProgress } from '../progress.ts';
 
+/** Specs per piece of a forwarded part: big enough to amortise a socket write, small enough to stay in the young generation. */
+const PIECE_SPECS = 2000;
+
+/**
+ * A JSON array written piece by piece, each piece stringified only when the socket asks for
+ * more: the whole text never exists at once, and the child starts reading while later pieces
+ * are being written (and while the other children's parts are).
+ */
+export function* jsonArrayPieces(items: readonly unknown[], perPiece = PIECE_SPECS): Generator<string> {
+  if (items.length === 0) return yield '[]';
+  for (let i = 0; i < items.length; i += perPiece) {
+    const text = JSON.stringify(items.slice(i, i + perPiece));
+    // Each piece is "[a,b]": drop the brackets between pieces.
+    const open = i === 0 ? '' : ',';
+    const last = i + perPiece >= items.length;
+    yield open + text.slice(i === 0 ? 0 : 1, last ? text.length : -1);
+  }
+}
+
 export type CompositeRole = 'island' | 'master';
 
 export const ROLES = {
@@ -363,7 +382,7 @@ export class CompositeManager implements DropManager {
     await replicate(kids, `appending the graph to session ${sessionId}`, (c) => {
       const part: unknown[] = groups.get(c.address.text)!;
       if (reprodata !== undefined) part.push(reprodata);
-      return c.client.append(sessionId, JSON.stringify(part));
+      return c.client.appendPieces(sessionId, jsonArrayPieces(part));
     });
   }
 
