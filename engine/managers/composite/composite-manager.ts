@@ -468,8 +468,9 @@ export class CompositeManager implements DropManager {
     for (const [child, group] of groups) {
       let p = parts.get(child);
       if (p === undefined) {
+        const c = kids.get(child);
+        if (c === undefined) continue; // a lost child: nothing is sent to it (as addGraphSpec does)
         parts.set(child, (p = new PartStream()));
-        const c = kids.get(child)!;
         const upload = c.client.appendPieces(sessionId, p);
         upload.catch(() => {}); // awaited at the end (or when aborting)
         uploads.set(child, upload);
