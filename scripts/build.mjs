@@ -12,9 +12,12 @@ for (const dir of ['compiler/cli', 'engine/cli']) {
   if (!existsSync(abs)) continue;
   for (const f of readdirSync(abs)) if (/^dlg-[a-z-]+\.ts$/.test(f)) entries.push(join(abs, f));
 }
-mkdirSync(join(root, 'dist'), { recursive: true });
+// `--out DIR` builds elsewhere (tests that run the bundles build their own copy).
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 && process.argv[outArg + 1] ? process.argv[outArg + 1] : join(root, 'dist');
+mkdirSync(outDir, { recursive: true });
 await Promise.all(entries.map(async (entry) => {
-  const outfile = join(root, 'dist', basename(entry, '.ts') + '.js');
+  const outfile = join(outDir, basename(entry, '.ts') + '.js');
   await build({
     entryPoints: [entry],
     outfile,

@@ -12,6 +12,7 @@ import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
 import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
 import { SessionState, sessionStateName } from '../states.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
+import { type SlurmCliOptions, SlurmUsageError, SubmitError, deploySlurm } from '../hpc/slurm-deploy.ts';
 
 const TOOL = 'dlg-deploy';
 
@@ -26,6 +27,7 @@ interface Options {
   maxWorkers?: number;
   compress?: boolean;
   progress: boolean;
+  slurm?: boolean;
 }
 
 function positive(name: string) {
@@ -177,6 +179,22 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--no-progress', 'no progress bar')
+    .option('--slurm', 'write a SLURM batch job that starts the managers on its allocation, deploys the graph and writes summary.json; submit it with sbatch')
+    .option('--print', 'with --slurm: print the batch script instead of submitting it')
+    .option('--facility <name>', 'with --slurm: module loads, account, DLG root... of a known facility (default: local)')
+    .option('--facility-file <file>', 'with --slurm: a JSON file of facilities ({name: {dlgRoot, modules, setup, account, partition, nodeMemory, ...}})')
+    .option('--nodes <n>', 'with --slurm: nodes to allocate (default 1)', positive('--nodes'))
+    .option('--ntasks-per-node <n>', 'with --slurm: node managers per node (default 1)', positive('--ntasks-per-node'))
+    .option('--islands <n>', 'with --slurm: data islands, each with its island manager; a master manager above several (default 1)', positive('--islands'))
+    .option('--partition <p>', 'with --slurm: SLURM partition (default: the facility\'s, else SLURM\'s default)')
+    .option('--account <a>', 'with --slurm: account to charge (default: the facility\'s)')
+    .option('--time <HH:MM:SS>', 'with --slurm: time limit of the job (default 00:30:00)')
+    .option('--python <path>', 'with --slurm: the Python interpreter of the node managers, for Python apps')
+    .option('--job-dir <dir>', 'with --slurm: where the script, logs, pg.json and summary.json go (default ./dlg-jobs/<graph>-<time>/)')
+    .option('--sbatch <option>', 'with --slurm: an extra sbatch option such as --qos=debug (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--base-port <port>', 'with --slurm: node manager of task i on base + i, then the island and master managers (default 8000)', positive('--base-port'))
+    .option('--start-timeout <s>', 'with --slurm: seconds each manager may take to answer (default 60)', positive('--start-timeout'))
+    .option('--tunnel', 'with --slurm: once the job runs, print the ssh -L command that reaches the managers\' dashboard')
     .showHelpAfterError()
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -192,9 +210,29 @@ async function main(argv: string[]): Promise<number> {
   const opts = program.opts<Options>();
   opts.progress = opts.progress !== false && process.stderr.isTTY === true;
   if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
+  if (opts.slurm) return slurm(file, program.opts<SlurmCliOptions & Options>());
+  const slurmOnly = ['print', 'facility', 'facilityFile', 'nodes', 'ntasksPerNode', 'islands', 'partition', 'account', 'time', 'python', 'jobDir', 'basePort', 'startTimeout', 'tunnel'];
+  const misplaced = slurmOnly.find((k) => program.getOptionValue(k) !== undefined);
+  if (misplaced) throw new UserError(CODES.USAGE, `--${misplaced.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --slurm`);
   if (!opts.url && opts.skipDeploy) throw new UserError(CODES.USAGE, '--skip-deploy needs --url: the embedded engine always runs the graph');
   const pg = await toDropList(readGraph(file), file, opts);
   return opts.url ? deployRemote(pg, opts) : deployEmbedded(pg, opts);
+}
+
+async function slurm(file: string, opts: SlurmCliOptions & Options): Promise<number> {
+  for (const [flag, set] of [['--url', opts.url], ['--skip-deploy', opts.skipDeploy], ['--compress', opts.compress]] as const) {
+    if (set) throw new UserError(CODES.USAGE, `${flag} does not go with --slurm: the job deploys on the managers it starts`);
+  }
+  for (const k of ['nodes', 'ntasksPerNode', 'islands', 'maxWorkers', 'basePort', 'startTimeout'] as const) {
+    if (opts[k] !== undefined && !Number.isInteger(opts[k])) throw new UserError(CODES.USAGE, `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a whole number`);
+  }
+  try {
+    return await deploySlurm(file, { ...opts, sbatch: opts.sbatch ?? [] }, (m) => printNote(TOOL, m), (l) => process.stdout.write(`${l}\n`));
+  } catch (err) {
+    if (err instanceof SlurmUsageError) throw new UserError(CODES.SLURM_BAD_OPTION, err.message);
+    if (err instanceof SubmitError) throw new UserError(CODES.SLURM_SUBMIT_FAILED, err.message);
+    throw err;
+  }
 }
 
 main(process.argv).then(

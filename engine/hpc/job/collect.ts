@@ -1,0 +1,74 @@
+// What the summary reports about a session, read from the managers once it has ended: the
+// final state, drops per state, the failed drops with their log lines (asked of the node
+// manager that ran each), and every node manager's session directory.
+
+import { ManagerClient } from '../../client/client.ts';
+import { flattenStatus, overallStatus } from '../../client/deploy.ts';
+import { DROP_STATE_COUNT, DropState, dropStateName, sessionStateName } from '../../states.ts';
+import type { FailedDrop } from './summary.ts';
+
+/** At most this many failed drops are listed with their logs; the rest are counted. */
+export const MAX_FAILED_DROPS = 50;
+
+const TIMEOUT_MS = 60_000;
+
+export async function sessionState(top: string, sessionId: string): Promise<string> {
+  const status = await new ManagerClient(top, { timeoutMs: TIMEOUT_MS }).sessionStatus(sessionId);
+  return sessionStateName(overallStatus(flattenStatus(status)));
+}
+
+export interface DropReport {
+  counts: Record<string, number>;
+  failed: FailedDrop[];
+  moreFailed: number;
+}
+
+/**
+ * Counts by state and the failed drops. `specs` (the PG) gives each drop's name and node;
+ * `nodeUrl` turns a node value into the URL of the node manager to ask for its logs.
+ */
+export async function dropReport(
+  top: string, sessionId: string, specs: ReadonlyMap<string, Record<string, unknown>>, nodeUrl: (node: string) => string | undefined,
+): Promise<DropReport> {
+  const status = await new ManagerClient(top, { timeoutMs: TIMEOUT_MS }).graphStatus(sessionId);
+  const byState = new Array<number>(DROP_STATE_COUNT).fill(0);
+  const errored: string[] = [];
+  let total = 0;
+  for (const [oid, s] of Object.entries(status)) {
+    byState[s.status] = (byState[s.status] ?? 0) + 1;
+    total++;
+    if (s.status === DropState.ERROR) errored.push(oid);
+  }
+  const counts: Record<string, number> = { total };
+  for (let k = 0; k < DROP_STATE_COUNT; k++) counts[dropStateName(k)] = byState[k]!;
+  errored.sort();
+  const failed = await Promise.all(errored.slice(0, MAX_FAILED_DROPS).map(async (oid): Promise<FailedDrop> => {
+    const spec = specs.get(oid);
+    const node = typeof spec?.node === 'string' ? spec.node : undefined;
+    const name = typeof spec?.name === 'string' ? spec.name : undefined;
+    return { oid, name, node, state: 'ERROR', log: await dropLog(node ? nodeUrl(node) : undefined, top, sessionId, oid) };
+  }));
+  return { counts, failed, moreFailed: Math.max(0, errored.length - MAX_FAILED_DROPS) };
+}
+
+async function dropLog(nodeUrl: string | undefined, top: string, sessionId: string, oid: string): Promise<string[]> {
+  // The node manager that ran it has the log; a manager above may not serve drop logs.
+  for (const url of nodeUrl ? [nodeUrl, top] : [top]) {
+    try {
+      const r = await new ManagerClient(url, { timeoutMs: TIMEOUT_MS }).dropLogs(sessionId, oid);
+      return r.logs.map((l) => `${l.time} ${l.Level} ${l.Message}`);
+    } catch {
+      /* try the next */
+    }
+  }
+  return ['(the drop\'s log could not be read from its node manager)'];
+}
+
+/** A node manager's directory for the session, or undefined if it has none. */
+export async function sessionDirOf(nmUrl: string, sessionId: string): Promise<string | undefined> {
+  try {
+    return (await new ManagerClient(nmUrl, { timeoutMs: 10_000 }).sessionDir(sessionId)).dir;
+  } catch {
+    return undefined;
+  }
+}
