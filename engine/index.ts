@@ -23,8 +23,19 @@ export type { RemoteEvent, RemoteEventSink, Relation } from './session/remote.ts
 export type { DropManager, NodeOperations, SessionListEntry, SessionInfo, DropLogs } from './managers/manager.ts';
 export { NodeManager, defaultDlgRoot, type NodeManagerOptions } from './managers/node/node-manager.ts';
 export { createNodeServer, registerNodeRoutes } from './managers/node/rest.ts';
-export { createRestServer, registerManagerRoutes, DEFAULT_MAX_BODY, type RestOptions } from './managers/rest/server.ts';
+export { createRestServer, registerManagerRoutes, postOnly, DEFAULT_MAX_BODY, type RestOptions } from './managers/rest/server.ts';
 export { HttpEventSink } from './managers/node/event-sink.ts';
+export {
+  applySecurity,
+  addSecurityOptions,
+  securityFromCli,
+  exposureWarning,
+  queryToken,
+  DEFAULT_ALLOW_ORIGINS,
+  DEFAULT_SECURITY,
+  type SecurityOptions,
+  type SecurityCliOptions,
+} from './managers/rest/security.ts';
 
 // Clients
 export { ManagerClient, ManagerError, ConnectionError } from './client/client.ts';

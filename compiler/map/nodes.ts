@@ -72,7 +72,12 @@ export function managerBase(manager: string): { base: string; address: string } 
  * Asks a running manager for its nodes: the manager itself first (it becomes the island
  * manager, as the reference's `dlg map` does), then every node it reports.
  */
-export async function fetchNodes(manager: string, fetchImpl: typeof fetch = fetch): Promise<{ value?: string[]; diagnostics: Diagnostic[] }> {
+export async function fetchNodes(
+  manager: string,
+  fetchImpl: typeof fetch = fetch,
+  /** A manager started with a token needs it (default: $DLG_TOKEN). */
+  token: string | undefined = process.env.DLG_TOKEN,
+): Promise<{ value?: string[]; diagnostics: Diagnostic[] }> {
   let base: string;
   let address: string;
   try {
@@ -82,9 +87,10 @@ export async function fetchNodes(manager: string, fetchImpl: typeof fetch = fetc
   }
   let body: unknown;
   try {
-    const res = await fetchImpl(`${base}/api/nodes`);
+    const res = await fetchImpl(`${base}/api/nodes`, token ? { headers: { authorization: `Bearer ${token}` } } : undefined);
     if (!res.ok) {
-      return { diagnostics: [error(CODES.MAP_FETCH_FAILED, `GET ${base}/api/nodes answered HTTP ${res.status}`, { field: 'nodes-from' })] };
+      const hint = res.status === 401 ? ' (the manager needs a token: set DLG_TOKEN)' : '';
+      return { diagnostics: [error(CODES.MAP_FETCH_FAILED, `GET ${base}/api/nodes answered HTTP ${res.status}${hint}`, { field: 'nodes-from' })] };
     }
     body = await res.json();
   } catch (e) {

@@ -27,6 +27,7 @@ interface Options {
   maxWorkers?: number;
   compress?: boolean;
   progress: boolean;
+  token?: string;
   slurm?: boolean;
 }
 
@@ -57,7 +58,7 @@ async function toDropList(graph: unknown, file: string, opts: Options): Promise<
   if (Array.isArray(graph)) return graph;
   if (typeof graph === 'object' && graph !== null) {
     try {
-      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file });
+      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file, token: opts.token });
       if (warnings.length) process.stderr.write(formatDiagnostics(warnings, { format: 'text', color: useColor(process.stderr) }));
       return drops;
     } catch (err) {
@@ -120,7 +121,7 @@ async function deployRemote(pg: unknown[], opts: Options): Promise<number> {
   } catch {
     throw new UserError(CODES.USAGE, `--url must be an http(s) URL such as http://localhost:8000, not '${opts.url}'`);
   }
-  const client = new ManagerClient(base.toString());
+  const client = new ManagerClient(base.toString(), { token: opts.token });
   const t0 = Date.now();
   const { sessionId, drops } = await submit(client, pg, { sessionId: opts.sessionId, skipDeploy: opts.skipDeploy, compress: opts.compress });
   process.stdout.write(`${sessionId}\n`);
@@ -178,6 +179,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--dlg-root <dir>', 'embedded engine: DALiuGE root; sessions go to <dir>/workspace (default ~/dlg)')
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
+    .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')
     .option('--slurm', 'write a SLURM batch job that starts the managers on its allocation, deploys the graph and writes summary.json; submit it with sbatch')
     .option('--print', 'with --slurm: print the batch script instead of submitting it')
@@ -209,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<Options>();
   opts.progress = opts.progress !== false && process.stderr.isTTY === true;
+  opts.token = opts.token || process.env.DLG_TOKEN || undefined;
   if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
   if (opts.slurm) return slurm(file, program.opts<SlurmCliOptions & Options>());
   const slurmOnly = ['print', 'facility', 'facilityFile', 'nodes', 'ntasksPerNode', 'islands', 'partition', 'account', 'time', 'python', 'jobDir', 'basePort', 'startTimeout', 'tunnel'];

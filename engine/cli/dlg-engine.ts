@@ -8,6 +8,7 @@ import { CODES } from '../../compiler/diagnostics.ts';
 import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { createNodeServer } from '../managers/node/rest.ts';
 import { HttpEventSink } from '../managers/node/event-sink.ts';
+import { type SecurityCliOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
 import { EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 
 const TOOL = 'dlg-engine';
@@ -25,7 +26,7 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-interface NmOptions {
+interface NmOptions extends SecurityCliOptions {
   host: string;
   port: number;
   dlgRoot: string;
@@ -34,7 +35,8 @@ interface NmOptions {
 }
 
 async function runNodeManager(opts: NmOptions): Promise<number> {
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink() });
+  const security = securityFromCli(opts, opts.host);
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token) });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -42,7 +44,9 @@ async function runNodeManager(opts: NmOptions): Promise<number> {
       await nm.shutdown();
       await app.close();
     })());
-  const app = createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: () => void stop('stop requested') });
+  const app = createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: () => void stop('stop requested'), security });
+  const warning = exposureWarning(security);
+  if (warning) printNote(TOOL, `warning: ${warning}`);
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
@@ -65,14 +69,15 @@ async function main(argv: string[]): Promise<number> {
   let result: Promise<number> = Promise.resolve(EXIT_OK);
   const program = new Command(TOOL).description('Run DALiuGE-compatible managers').exitOverride().showHelpAfterError();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  program
+  const nm = program
     .command('nm')
     .description('node manager: runs sessions and their drops, serves the REST API (default 127.0.0.1:8000)')
     .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
     .option('-P, --port <port>', 'port to listen on', integer('--port', 0, 65535), 8000)
     .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
-    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
+    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256);
+  addSecurityOptions(nm)
     .exitOverride()
     .action((opts: NmOptions) => {
       result = runNodeManager(opts);

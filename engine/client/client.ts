@@ -38,6 +38,8 @@ function describeArgs(args: unknown[]): string {
 export interface ClientOptions {
   /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
   timeoutMs?: number;
+  /** Sent as `Authorization: Bearer <token>` on every request (servers started with --token). */
+  token?: string;
 }
 
 export interface AppendOptions {
@@ -50,15 +52,18 @@ type Body = { json: unknown } | { form: Record<string, string> } | { raw: string
 export class ManagerClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly token: string | undefined;
 
   constructor(baseUrl: string, opts: ClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 600_000;
+    this.token = opts.token || undefined;
   }
 
   private async request(method: string, path: string, body?: Body): Promise<Response> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
     let payload: string | Buffer | undefined;
     if (body && 'json' in body) {
       headers['content-type'] = 'application/json';

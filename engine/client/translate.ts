@@ -16,6 +16,8 @@ export interface TranslateOptions {
   url?: string;
   /** The graph's file name, for diagnostics. */
   file?: string;
+  /** The manager's bearer token. */
+  token?: string;
 }
 
 /** The translation failed: the diagnostics say why (they name the LG nodes). */
@@ -48,7 +50,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   if (!loaded.value) throw new TranslateFailed(diagnostics);
   // A composite manager (data island, master) reports its nodes: the graph is partitioned
   // and mapped onto them. A node manager has no node list: the graph goes there as a PGT.
-  const nodes = opts.url ? await managerNodes(opts.url) : undefined;
+  const nodes = opts.url ? await managerNodes(opts.url, opts.token) : undefined;
   const t = translate(loaded.value, {
     emit: nodes ? 'pg' : 'pgt',
     oidPrefix: '1',
@@ -66,7 +68,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
 }
 
 /** The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager. */
-async function managerNodes(url: string): Promise<string[] | undefined> {
-  const r = await fetchNodes(url).catch(() => undefined);
+async function managerNodes(url: string, token: string | undefined): Promise<string[] | undefined> {
+  const r = await fetchNodes(url, fetch, token).catch(() => undefined);
   return r?.value && r.value.length > 1 ? r.value : undefined;
 }

@@ -310,16 +310,19 @@ test('trigger runs listed apps and completes listed data; subscriptions and even
 
 test('CORS headers, OPTIONS, submission methods, unknown routes', async (t) => {
   const node = await startNode(t);
-  const opt = await call(node, 'OPTIONS', '/api/sessions', { headers: { origin: 'http://localhost:8001' } });
+  // An allowed origin (EAGLE's, by default) gets the reference's CORS headers, naming it.
+  const opt = await call(node, 'OPTIONS', '/api/sessions', { headers: { origin: 'http://localhost:8084' } });
   t.is(opt.status, 200);
   t.deepEqual(opt.json, {});
   t.is(opt.headers.get('access-control-allow-origin'), 'http://localhost:8084');
   t.is(opt.headers.get('access-control-allow-credentials'), 'true');
-  t.is(opt.headers.get('access-control-allow-methods'), 'GET, POST, PUT, OPTIONS, HEAD');
-  t.is(opt.headers.get('access-control-allow-headers'), 'Origin, Accept, Content-Type, Content-Encoding, X-Requested-With, X-CSRF-Token');
+  t.is(opt.headers.get('access-control-allow-methods'), 'GET, POST, PUT, DELETE, OPTIONS, HEAD');
+  t.is(opt.headers.get('access-control-allow-headers'), 'Origin, Accept, Content-Type, Content-Encoding, Authorization, X-Requested-With, X-CSRF-Token');
   t.deepEqual((await call(node, 'OPTIONS', '/api/sessions/x/graph/append')).json, {});
-  const echoed = await call(node, 'GET', '/api/sessions', { headers: { origin: 'https://eagle.example.org' } });
-  t.is(echoed.headers.get('access-control-allow-origin'), 'https://eagle.example.org');
+  // Unlike the reference, other origins are refused, never echoed (security.test.ts).
+  const foreign = await call(node, 'GET', '/api/sessions', { headers: { origin: 'https://eagle.example.org' } });
+  t.is(foreign.status, 403);
+  t.is(foreign.headers.get('access-control-allow-origin'), null);
   t.deepEqual((await call(node, 'GET', '/api/submission_method')).json, { methods: ['BROWSER', 'SERVER'] });
   isErrorBody(t, await call(node, 'GET', '/api/nothing/here'), 404, 'NotFound');
   isErrorBody(t, await call(node, 'GET', '/api/sessions/%ZZ'), 400, 'BadRequest');
@@ -339,11 +342,12 @@ test('HTML views: dashboard, session page, drop log page and file download', asy
   t.is((await call(node, 'GET', `/sessions/${encodeURIComponent('html<1>')}/graph/drop/data/hello-file`)).text, 'Hello Everybody');
 });
 
-test('POST /api/stop and GET /api/shutdown answer, then stop the manager', async (t) => {
+test('POST /api/stop and POST /api/shutdown answer, then stop the manager', async (t) => {
   let stops = 0;
   const node = await startNode(t, { onStop: () => stops++ });
   t.deepEqual((await post(node, '/api/stop', '')).json, { Status: 'Success' });
-  t.deepEqual((await call(node, 'GET', '/api/shutdown')).json, { Status: 'Success' });
+  t.deepEqual((await post(node, '/api/shutdown', '')).json, { Status: 'Success' });
+  isErrorBody(t, await call(node, 'GET', '/api/shutdown'), 405, 'MethodNotAllowed');
   await new Promise((r) => setImmediate(r));
   t.is(stops, 2);
 });

@@ -13,7 +13,11 @@ export class HttpEventSink implements RemoteEventSink {
   private readonly batches = new Map<string, { peer: string; sessionId: string; events: RemoteEvent[] }>();
   private scheduled = false;
 
-  constructor(private readonly onError: (message: string) => void = (m) => process.stderr.write(`dlg-engine: ${m}\n`)) {}
+  constructor(
+    private readonly onError: (message: string) => void = (m) => process.stderr.write(`dlg-engine: ${m}\n`),
+    /** The peers' token (one per deployment), sent as a bearer token. */
+    private readonly token?: string,
+  ) {}
 
   send(peer: string, sessionId: string, event: RemoteEvent): void {
     const key = `${peer}\u0000${sessionId}`;
@@ -32,7 +36,9 @@ export class HttpEventSink implements RemoteEventSink {
     this.batches.clear();
     for (const b of all) {
       const url = `${peerBaseUrl(b.peer)}/api/sessions/${encodeURIComponent(b.sessionId)}/events`;
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b.events) })
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.token) headers.authorization = `Bearer ${this.token}`;
+      fetch(url, { method: 'POST', headers, body: JSON.stringify(b.events) })
         .then(async (res) => {
           if (!res.ok) this.onError(`events for ${b.events.length} drop(s) refused by ${url}: HTTP ${res.status} ${await res.text()}`);
         })

@@ -2,7 +2,7 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeManager } from './node-manager.ts';
-import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, registerManagerRoutes, sendJson } from '../rest/server.ts';
+import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, postOnly, registerManagerRoutes, sendJson } from '../rest/server.ts';
 import { formParams, jsonBody, requireContentType } from '../rest/body.ts';
 import { badRequest } from '../../errors.ts';
 import { readRemoteEvents, readSubscriptions } from '../../session/remote.ts';
@@ -52,11 +52,13 @@ export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: 
     return sendJson(reply, SUCCESS);
   });
 
-  app.get('/api/shutdown', async (_req, reply) => {
+  // POST only (the reference answers GET, which any web page can send with an <img>).
+  app.post('/api/shutdown', async (_req, reply) => {
     sendJson(reply, SUCCESS);
     if (opts.onStop) setImmediate(opts.onStop);
     return reply;
   });
+  app.get('/api/shutdown', async (_req, reply) => postOnly(reply, '/api/shutdown'));
 }
 
 /** A ready-to-listen node manager server. */

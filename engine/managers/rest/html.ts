@@ -8,6 +8,12 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Links keep the `?token=` the page was opened with, so a browser can follow them. */
+function withToken(href: string, token: string | undefined): string {
+  if (token === undefined) return href;
+  return `${href}${href.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em}</style>
@@ -18,24 +24,24 @@ function statusText(s: SessionListEntry['status']): string {
   return typeof s === 'number' ? sessionStateName(s) : JSON.stringify(s);
 }
 
-export function dashboard(kind: string, sessions: SessionListEntry[]): string {
+export function dashboard(kind: string, sessions: SessionListEntry[], token?: string): string {
   const rows = sessions
     .map((s) => {
       const id = encodeURIComponent(s.sessionId);
-      return `<tr><td><a href="/session?sessionId=${id}">${escapeHtml(s.sessionId)}</a></td><td>${statusText(s.status)}</td><td>${s.size}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(withToken(`/session?sessionId=${id}`, token))}">${escapeHtml(s.sessionId)}</a></td><td>${statusText(s.status)}</td><td>${s.size}</td></tr>`;
     })
     .join('');
   return page(`dlg-ts ${kind}`, `<table><tr><th>session</th><th>status</th><th>drops</th></tr>${rows}</table>`);
 }
 
-export function sessionPage(sessionId: string, status: SessionListEntry['status'], drops: [oid: string, status: number][]): string {
+export function sessionPage(sessionId: string, status: SessionListEntry['status'], drops: [oid: string, status: number][], token?: string): string {
   const id = encodeURIComponent(sessionId);
   const rows = drops
     .slice(0, 5000)
-    .map(([oid, st]) => `<tr><td><a href="/sessions/${id}/graph/drop/${encodeURIComponent(oid)}">${escapeHtml(oid)}</a></td><td>${dropStateName(st)}</td></tr>`)
+    .map(([oid, st]) => `<tr><td><a href="${escapeHtml(withToken(`/sessions/${id}/graph/drop/${encodeURIComponent(oid)}`, token))}">${escapeHtml(oid)}</a></td><td>${dropStateName(st)}</td></tr>`)
     .join('');
   const more = drops.length > 5000 ? `<p>… and ${drops.length - 5000} more drops</p>` : '';
-  return page(`Session ${sessionId}`, `<p>Status: ${statusText(status)} · <a href="/api/sessions/${id}/logs">session log</a></p><table>${rows}</table>${more}`);
+  return page(`Session ${sessionId}`, `<p>Status: ${statusText(status)} · <a href="${escapeHtml(withToken(`/api/sessions/${id}/logs`, token))}">session log</a></p><table>${rows}</table>${more}`);
 }
 
 export function dropPage(info: DropLogs): string {

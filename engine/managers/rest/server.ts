@@ -9,14 +9,17 @@ import type { DropManager } from '../manager.ts';
 import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
 import { formParams, jsonBody, requireContentType } from './body.ts';
 import { dashboard, dropPage, sessionPage } from './html.ts';
+import { DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from './security.ts';
 
 export interface RestOptions {
   /** Largest accepted request body, compressed or not, in bytes. */
   maxBodyBytes?: number;
   /** What the node is called on its dashboard. */
   kind?: string;
-  /** Called after POST /api/stop or GET /api/shutdown has been answered. */
+  /** Called after POST /api/stop or POST /api/shutdown has been answered. */
   onStop?: () => void;
+  /** Host, Origin and token rules (security.ts); default: loopback, EAGLE's origins, no token. */
+  security?: SecurityOptions;
 }
 
 /** 256 MiB: a PG of about 10^6 simple drops. DALiuGE's default is 10 MiB (--max-request-size). */
@@ -25,8 +28,6 @@ export const DEFAULT_MAX_BODY = 256 * 1024 * 1024;
 export const SUCCESS = { Status: 'Success' } as const;
 
 type Params = { id: string; oid: string };
-
-const LOCAL_DEV_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1):80\d\d$/;
 
 /** JSON with an explicit content type: numbers and booleans are valid responses here. */
 export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
@@ -50,14 +51,8 @@ export function createRestServer(opts: RestOptions = {}): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const origin = req.headers.origin;
-    reply.header('Access-Control-Allow-Origin', origin ? (LOCAL_DEV_ORIGIN.test(origin) ? 'http://localhost:8084' : origin) : '*');
-    reply.header('Access-Control-Allow-Credentials', 'true');
-    reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS, HEAD');
-    reply.header('Access-Control-Allow-Headers', 'Origin, Accept, Content-Type, Content-Encoding, X-Requested-With, X-CSRF-Token');
-    return payload;
-  });
+  // Before any route or body parser: refused requests never reach a handler.
+  applySecurity(app, opts.security ?? DEFAULT_SECURITY);
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     if (err instanceof EngineError) return sendJson(reply.code(err.httpStatus), err.toBody());
@@ -77,6 +72,11 @@ export function createRestServer(opts: RestOptions = {}): FastifyInstance {
   app.options('/api/sessions/:id/graph/append', async (_req, reply) => sendJson(reply, {}));
   app.options('/api/*', async (_req, reply) => sendJson(reply, {}));
   return app;
+}
+
+/** 405 for a GET on a route that changes state: a link or an <img> must never stop a server. */
+export function postOnly(reply: FastifyReply, path: string): FastifyReply {
+  return sendJson(reply.code(405).header('Allow', 'POST'), { type: 'MethodNotAllowed', args: [`${path} only accepts POST`] });
 }
 
 export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts: RestOptions = {}): void {
@@ -152,14 +152,15 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
     return reply;
   };
   app.post('/api/stop', stop);
+  app.get('/api/stop', async (_req, reply) => postOnly(reply, '/api/stop'));
 
   // HTML views.
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions())));
+  app.get('/', async (req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req))));
   app.get('/session', async (req, reply) => {
     const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
     const [status, graphStatus] = await Promise.all([m.sessionStatus(sessionId), m.graphStatus(sessionId).catch(() => ({}))]);
     const drops = Object.entries(graphStatus).map(([o, s]) => [o, s.status] as [string, number]);
-    return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, status, drops));
+    return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, status, drops, queryToken(req)));
   });
   app.get('/sessions/:id/graph/drop/:oid', async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(dropPage(await m.dropLogs(id(req), oid(req)))),
