@@ -187,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--facility-file <file>', 'with --slurm: a JSON file of facilities ({name: {dlgRoot, modules, setup, account, partition, nodeMemory, ...}})')
     .option('--nodes <n>', 'with --slurm: nodes to allocate (default 1)', positive('--nodes'))
     .option('--ntasks-per-node <n>', 'with --slurm: node managers per node (default 1)', positive('--ntasks-per-node'))
+    .option('--ntasks <n>', 'with --slurm: node managers in all, placed by SLURM (instead of --ntasks-per-node)', positive('--ntasks'))
     .option('--islands <n>', 'with --slurm: data islands, each with its island manager; a master manager above several (default 1)', positive('--islands'))
     .option('--partition <p>', 'with --slurm: SLURM partition (default: the facility\'s, else SLURM\'s default)')
     .option('--account <a>', 'with --slurm: account to charge (default: the facility\'s)')
@@ -214,7 +215,7 @@ async function main(argv: string[]): Promise<number> {
   opts.token = opts.token || process.env.DLG_TOKEN || undefined;
   if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
   if (opts.slurm) return slurm(file, program.opts<SlurmCliOptions & Options>());
-  const slurmOnly = ['print', 'facility', 'facilityFile', 'nodes', 'ntasksPerNode', 'islands', 'partition', 'account', 'time', 'python', 'jobDir', 'basePort', 'startTimeout', 'tunnel'];
+  const slurmOnly = ['print', 'facility', 'facilityFile', 'nodes', 'ntasksPerNode', 'ntasks', 'islands', 'partition', 'account', 'time', 'python', 'jobDir', 'basePort', 'startTimeout', 'tunnel'];
   const misplaced = slurmOnly.find((k) => program.getOptionValue(k) !== undefined);
   if (misplaced) throw new UserError(CODES.USAGE, `--${misplaced.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --slurm`);
   if (!opts.url && opts.skipDeploy) throw new UserError(CODES.USAGE, '--skip-deploy needs --url: the embedded engine always runs the graph');
@@ -226,7 +227,7 @@ async function slurm(file: string, opts: SlurmCliOptions & Options): Promise<num
   for (const [flag, set] of [['--url', opts.url], ['--skip-deploy', opts.skipDeploy], ['--compress', opts.compress]] as const) {
     if (set) throw new UserError(CODES.USAGE, `${flag} does not go with --slurm: the job deploys on the managers it starts`);
   }
-  for (const k of ['nodes', 'ntasksPerNode', 'islands', 'maxWorkers', 'basePort', 'startTimeout'] as const) {
+  for (const k of ['nodes', 'ntasksPerNode', 'ntasks', 'islands', 'maxWorkers', 'basePort', 'startTimeout'] as const) {
     if (opts[k] !== undefined && !Number.isInteger(opts[k])) throw new UserError(CODES.USAGE, `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a whole number`);
   }
   try {

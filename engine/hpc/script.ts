@@ -16,7 +16,9 @@ export interface SlurmJob {
   params: string[];
   jobName: string;
   nodes: number;
-  tasksPerNode: number;
+  /** Node managers: per node, or in all (sbatch --ntasks-per-node / --ntasks). */
+  tasksPerNode?: number;
+  tasks?: number;
   islands: number;
   partition?: string;
   account?: string;
@@ -63,9 +65,10 @@ export function renderScript(job: SlurmJob, env: NodeJS.ProcessEnv = process.env
     '#!/bin/bash',
     `# ${oneLine(job.graph)} on SLURM, written by dlg-deploy --slurm (dlg-ts) for the facility "${f.name}".`,
     ...(f.description ? [`# ${oneLine(f.description)}`] : []),
+    `# The job directory must exist before sbatch reads this (dlg-deploy --slurm makes it): mkdir -p ${job.jobDir}`,
     directive('job-name', job.jobName, 'the job name'),
     directive('nodes', job.nodes, '--nodes'),
-    directive('ntasks-per-node', job.tasksPerNode, '--ntasks-per-node'),
+    job.tasks !== undefined ? directive('ntasks', job.tasks, '--ntasks') : directive('ntasks-per-node', job.tasksPerNode ?? 1, '--ntasks-per-node'),
     directive('time', job.time, '--time'),
     // Checked above; %j is sbatch's job id pattern.
     `#SBATCH --output=${job.jobDir}/slurm-%j.out`,

@@ -15,6 +15,7 @@ import { watchJob } from './watch.ts';
 export interface SlurmCliOptions {
   nodes?: number;
   ntasksPerNode?: number;
+  ntasks?: number;
   islands?: number;
   partition?: string;
   account?: string;
@@ -65,13 +66,17 @@ export function buildJob(graphFile: string, o: SlurmCliOptions): SlurmJob {
     throw err;
   }
   const nodes = o.nodes ?? 1;
-  const tasksPerNode = o.ntasksPerNode ?? 1;
+  if (o.ntasks !== undefined && o.ntasksPerNode !== undefined) throw new SlurmUsageError('give --ntasks (node managers in all) or --ntasks-per-node, not both');
+  if (o.ntasks !== undefined && o.ntasks < nodes) throw new SlurmUsageError(`--ntasks ${o.ntasks} is fewer than --nodes ${nodes}: every node runs a node manager`);
+  const tasksPerNode = o.ntasks === undefined ? (o.ntasksPerNode ?? 1) : undefined;
+  const tasks = o.ntasks ?? nodes * tasksPerNode!;
   const islands = o.islands ?? 1;
-  if (islands > nodes * tasksPerNode) {
-    throw new SlurmUsageError(`--islands ${islands} needs at least as many node managers, but --nodes ${nodes} × --ntasks-per-node ${tasksPerNode} gives ${nodes * tasksPerNode}`);
+  if (islands > tasks) {
+    const given = o.ntasks !== undefined ? `--ntasks ${tasks}` : `--nodes ${nodes} × --ntasks-per-node ${tasksPerNode} gives ${tasks}`;
+    throw new SlurmUsageError(`--islands ${islands} needs at least as many node managers, but ${given}`);
   }
   const basePort = o.basePort ?? DEFAULT_BASE_PORT;
-  if (lastPort(basePort, nodes * tasksPerNode, islands) > 65535) throw new SlurmUsageError(`--base-port ${basePort} leaves too few ports for ${nodes * tasksPerNode} node managers and ${islands} island(s)`);
+  if (lastPort(basePort, tasks, islands) > 65535) throw new SlurmUsageError(`--base-port ${basePort} leaves too few ports for ${tasks} node managers and ${islands} island(s)`);
   const { files, pairs } = splitParams(o.params);
   const name = graphFile === '-' ? 'graph' : graphName(graphFile);
   const jobDir = resolve(o.jobDir ?? join('dlg-jobs', `${name}-${timestamp()}`));
@@ -83,6 +88,7 @@ export function buildJob(graphFile: string, o: SlurmCliOptions): SlurmJob {
     jobName: `dlg-${name}`.slice(0, 64),
     nodes,
     tasksPerNode,
+    tasks: o.ntasks,
     islands,
     partition: o.partition,
     account: o.account,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROGRESS_FILE, SUMMARY_FILE, type Progress, type Summary } from './job/summary.ts';
 import { slurmCommand } from './submit.ts';
+import { TOKEN_FILE } from './job/token.ts';
 
 export interface WatchOptions {
   jobId: string;
@@ -32,6 +33,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The job's token (written by the driver, readable by its user only). */
+function readToken(jobDir: string): string | undefined {
+  try {
+    return readFileSync(join(jobDir, TOKEN_FILE), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }
@@ -85,7 +95,8 @@ export async function watchJob(o: WatchOptions): Promise<WatchResult> {
     if (p) lastMessage = p.message;
     if (o.tunnel && !tunnelShown && p?.manager) {
       o.out(tunnelCommand(o.loginNode, p.manager.node, p.manager.port));
-      o.note(`then open http://localhost:${p.manager.port}/ (the managers' dashboard, while job ${o.jobId} runs)`);
+      const token = readToken(o.jobDir);
+      o.note(`then open http://localhost:${p.manager.port}/${token ? `?token=${encodeURIComponent(token)}` : ''} (the managers' dashboard, while job ${o.jobId} runs)`);
       tunnelShown = true;
       if (!o.wait) return { exit: 0 };
     }

@@ -2,18 +2,19 @@
 // final state, drops per state, the failed drops with their log lines (asked of the node
 // manager that ran each), and every node manager's session directory.
 
-import { ManagerClient } from '../../client/client.ts';
+import { jobClient } from './token.ts';
 import { flattenStatus, overallStatus } from '../../client/deploy.ts';
 import { DROP_STATE_COUNT, DropState, dropStateName, sessionStateName } from '../../states.ts';
 import type { FailedDrop } from './summary.ts';
 
 /** At most this many failed drops are listed with their logs; the rest are counted. */
 export const MAX_FAILED_DROPS = 50;
+const MAX_EXAMINED = 500;
 
 const TIMEOUT_MS = 60_000;
 
 export async function sessionState(top: string, sessionId: string): Promise<string> {
-  const status = await new ManagerClient(top, { timeoutMs: TIMEOUT_MS }).sessionStatus(sessionId);
+  const status = await jobClient(top, TIMEOUT_MS).sessionStatus(sessionId);
   return sessionStateName(overallStatus(flattenStatus(status)));
 }
 
@@ -30,7 +31,7 @@ export interface DropReport {
 export async function dropReport(
   top: string, sessionId: string, specs: ReadonlyMap<string, Record<string, unknown>>, nodeUrl: (node: string) => string | undefined,
 ): Promise<DropReport> {
-  const status = await new ManagerClient(top, { timeoutMs: TIMEOUT_MS }).graphStatus(sessionId);
+  const status = await jobClient(top, TIMEOUT_MS).graphStatus(sessionId);
   const byState = new Array<number>(DROP_STATE_COUNT).fill(0);
   const errored: string[] = [];
   let total = 0;
@@ -41,33 +42,43 @@ export async function dropReport(
   }
   const counts: Record<string, number> = { total };
   for (let k = 0; k < DROP_STATE_COUNT; k++) counts[dropStateName(k)] = byState[k]!;
-  errored.sort();
-  const failed = await Promise.all(errored.slice(0, MAX_FAILED_DROPS).map(async (oid): Promise<FailedDrop> => {
+  // The drop that failed first is usually the cause; the others failed because of it. Logs
+  // are read for a bounded number of drops (in graph order) to find out.
+  const order = new Map([...specs.keys()].map((oid, i) => [oid, i]));
+  errored.sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER));
+  const examined = await Promise.all(errored.slice(0, MAX_EXAMINED).map(async (oid) => {
     const spec = specs.get(oid);
     const node = typeof spec?.node === 'string' ? spec.node : undefined;
     const name = typeof spec?.name === 'string' ? spec.name : undefined;
-    return { oid, name, node, state: 'ERROR', log: await dropLog(node ? nodeUrl(node) : undefined, top, sessionId, oid) };
+    const { lines, firstError } = await dropLog(node ? nodeUrl(node) : undefined, top, sessionId, oid);
+    return { drop: { oid, name, node, state: 'ERROR', log: lines } as FailedDrop, firstError };
   }));
+  // ISO times compare as strings; drops without an ERROR line (data drops) go last.
+  const key = (e: { firstError?: string }) => e.firstError ?? '\uffff';
+  examined.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const failed = examined.slice(0, MAX_FAILED_DROPS).map((e) => e.drop);
   return { counts, failed, moreFailed: Math.max(0, errored.length - MAX_FAILED_DROPS) };
 }
 
-async function dropLog(nodeUrl: string | undefined, top: string, sessionId: string, oid: string): Promise<string[]> {
+/** The drop's log lines and the time of its first ERROR line, if any. */
+async function dropLog(nodeUrl: string | undefined, top: string, sessionId: string, oid: string): Promise<{ lines: string[]; firstError?: string }> {
   // The node manager that ran it has the log; a manager above may not serve drop logs.
   for (const url of nodeUrl ? [nodeUrl, top] : [top]) {
     try {
-      const r = await new ManagerClient(url, { timeoutMs: TIMEOUT_MS }).dropLogs(sessionId, oid);
-      return r.logs.map((l) => `${l.time} ${l.Level} ${l.Message}`);
+      const r = await jobClient(url, TIMEOUT_MS).dropLogs(sessionId, oid);
+      const firstError = r.logs.find((l) => l.Level === 'ERROR')?.time;
+      return { lines: r.logs.map((l) => `${l.time} ${l.Level} ${l.Message}`), firstError };
     } catch {
       /* try the next */
     }
   }
-  return ['(the drop\'s log could not be read from its node manager)'];
+  return { lines: ['(the drop\'s log could not be read from its node manager)'] };
 }
 
 /** A node manager's directory for the session, or undefined if it has none. */
 export async function sessionDirOf(nmUrl: string, sessionId: string): Promise<string | undefined> {
   try {
-    return (await new ManagerClient(nmUrl, { timeoutMs: 10_000 }).sessionDir(sessionId)).dir;
+    return (await jobClient(nmUrl, 10_000).sessionDir(sessionId)).dir;
   } catch {
     return undefined;
   }

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { ManagerClient } from '../../client/client.ts';
+import { ensureJobToken, jobClient } from './token.ts';
 import { cliCommand } from './commands.ts';
 import { dropReport, sessionDirOf, sessionState } from './collect.ts';
 import { StartFailure, islandMembers, startComposite, startNodeManagers } from './managers.ts';
@@ -71,7 +71,11 @@ export class JobDriver {
     process.stderr.write(`[${new Date().toISOString()}] dlg-slurm-job: ${message}\n`);
   }
 
+  private lastMessage = '';
+
   private progress(message: string, extra: Partial<Progress> = {}): void {
+    if (message === this.lastMessage) return;
+    this.lastMessage = message;
     const p: Progress = {
       stage: extra.stage ?? this.current,
       message,
@@ -110,6 +114,7 @@ export class JobDriver {
   /** Runs the whole job; returns the exit status (0: the session FINISHED). */
   async run(): Promise<number> {
     mkdirSync(join(this.o.jobDir, 'logs'), { recursive: true });
+    ensureJobToken(this.o.jobDir);
     const onSignal = (sig: NodeJS.Signals) => this.stop(sig);
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
@@ -145,7 +150,7 @@ export class JobDriver {
     this.log(`${sig} received: stopping`);
     this.abort.abort();
     if (this.deployed && this.top && this.sessionId) {
-      void new ManagerClient(this.top.url, { timeoutMs: 5000 }).cancel(this.sessionId).catch(() => {});
+      void jobClient(this.top.url, 5000).cancel(this.sessionId).catch(() => {});
     }
   }
 
@@ -248,12 +253,14 @@ export class JobDriver {
       throw new StageFailure('deploy', this.stopSignal ? this.stoppedMessage() : `dlg-deploy could not deploy the graph (exit ${r.code}):\n${tailOf(log, 30)}`);
     }
     this.stages.push({ name: 'run', seconds: round((performance.now() - t) / 1000), ok: r.code === 0 });
+    // SLURM signals every process of the job, dlg-deploy included.
+    if (this.stopSignal) throw new StageFailure('run', this.stoppedMessage());
     if (r.code !== 0 && r.code !== 1) throw new StageFailure('run', `dlg-deploy lost the session (exit ${r.code}):\n${tailOf(log, 30)}`);
   }
 
   private async pollProgress(): Promise<void> {
     try {
-      const s = await new ManagerClient(this.top!.url, { timeoutMs: 5000 }).graphSummary(this.sessionId!);
+      const s = await jobClient(this.top!.url, 5000).graphSummary(this.sessionId!);
       if (!s) return;
       const c = s.counts;
       const done = (c[2] ?? 0) + (c[3] ?? 0) + (c[4] ?? 0) + (c[5] ?? 0) + (c[6] ?? 0) + (c[7] ?? 0);
@@ -291,7 +298,7 @@ export class JobDriver {
   /** Top first, so that no manager sees its children vanish while it still runs a session. */
   private async stopManagers(): Promise<void> {
     const order = [...this.managers.filter((m) => m.role === 'mm'), ...this.managers.filter((m) => m.role === 'dim'), ...this.managers.filter((m) => m.role === 'nm')];
-    for (const m of order) await new ManagerClient(m.url, { timeoutMs: 3000 }).stop().catch(() => {});
+    for (const m of order) await jobClient(m.url, 3000).stop().catch(() => {});
     // The steps end when their managers have; srun passes a SIGTERM on to those that do not
     // (managers that never reported, or that do not answer).
     await Promise.all(this.steps.map((s) => Promise.race([s.exited, new Promise((r) => setTimeout(r, 3000))])));

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliCommand } from './commands.ts';
+import { authHeaders } from './token.ts';
 import { type Step, startStep, stopStep, tailOf } from './process.ts';
 import { recordFile, type TaskRecord } from './task.ts';
 import { endpoint, type IslandPlan, type NodeManagerRecord } from '../layout.ts';
@@ -96,7 +97,7 @@ export async function waitUntilAnswering(url: string, what: string, seconds: num
   let last = '';
   for (;;) {
     try {
-      await fetch(`${url}/api`, { signal: AbortSignal.timeout(2000) });
+      await fetch(`${url}/api`, { headers: authHeaders(), signal: AbortSignal.timeout(2000) });
       return;
     } catch (err) {
       last = ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;

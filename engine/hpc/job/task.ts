@@ -13,6 +13,7 @@ import { cliCommand } from './commands.ts';
 import { endpoint, nodeManagerPort, type NodeManagerRecord } from '../layout.ts';
 import { writeJsonAtomic } from './summary.ts';
 import { tailOf as tail } from './process.ts';
+import { authHeaders } from './token.ts';
 
 export interface TaskOptions {
   jobDir: string;
@@ -81,7 +82,7 @@ export async function runTask(opts: TaskOptions): Promise<number> {
       return await exited;
     }
     try {
-      const res = await fetch(`${url}/api`, { signal: AbortSignal.timeout(2000) });
+      const res = await fetch(`${url}/api`, { headers: authHeaders(), signal: AbortSignal.timeout(2000) });
       if (res.ok) break;
     } catch {
       /* not listening yet */
