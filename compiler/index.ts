@@ -15,4 +15,4 @@ export { dagOfTable } from './unroll/index.ts';
 export { dagFromDropSpecs, scheduleMetrics, maxWeightedAntichain, type SchedulingDag, type ScheduleMetrics } from './schedule/index.ts';
 export { partitionGraph, partitionDag, type PartitionPlan, type PartitionRequest } from './partition/index.ts';
 export { templateLabels, hostMapper, planHosts, resourceMap, parseNodeList, fetchNodes } from './map/index.ts';
-export { placeTable, placeDropList, type PlaceOptions, type Placed } from './place.ts';
+export { placeDag, placeTable, placeDropList, type PlaceOptions, type Placed } from './place.ts';

@@ -158,8 +158,26 @@ export interface LgNode {
   inputApp?: number;
   /** For a construct with an embedded output app (MKN, SubGraph): the index of that app node. */
   outputApp?: number;
+  /**
+   * Inside an ExclusiveForceNode (at any depth): the index of the outermost one in
+   * LogicalGraph.exclusiveGroups. Its drops in one instance of that group share a node.
+   */
+  exclusive?: number;
   /** The node object this was made from (after fill). */
   raw: OjsNode;
+  origin: Origin;
+}
+
+/**
+ * An ExclusiveForceNode: not a construct (it multiplies nothing, its children sit in the
+ * construct that encloses it) but a placement constraint: every drop made inside one of its
+ * instances goes to the same partition.
+ */
+export interface ExclusiveGroup {
+  id: string;
+  name: string;
+  /** the construct that encloses the group, -1 at top level; the group has one instance per instance of it */
+  parent: number;
   origin: Origin;
 }
 
@@ -187,6 +205,8 @@ export interface LogicalGraph {
   byId: Map<string, number>;
   /** the graph-level reprodata object, if any */
   reprodata?: Record<string, unknown>;
+  /** ExclusiveForceNodes that contain executable nodes (indexed by LgNode.exclusive) */
+  exclusiveGroups: ExclusiveGroup[];
   /** the document this model was built from (after fill) */
   doc: OjsDocument;
 }

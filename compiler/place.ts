@@ -2,11 +2,13 @@
 // every drop: template labels `#i`/`#j` for a partitioned PGT, hosts for a PG (§4.4, §6.2).
 // Works on a drop table (from an LG) or on a drop list read from a file.
 
-import { hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
+import { CODES, hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
 import { hostMapper, planHosts, resourceMap, templateLabels, type DropMapper } from './map/index.ts';
 import { partitionDag, type PartitionPlan, type PartitionRequest } from './partition/plan.ts';
+import { contractDag } from './schedule/contract.ts';
 import { dagFromDropSpecs, type SchedulingDag } from './schedule/dag.ts';
-import { dagOfTable, type DropTable } from './unroll/index.ts';
+import { scheduleMetrics } from './schedule/metrics.ts';
+import { dagOfTable, exclusiveInstances, type DropTable, type ExclusiveInstances } from './unroll/index.ts';
 
 export interface PlaceOptions extends PartitionRequest {
   /** 'pgtp': labels; 'pg': hosts from `nodes` */
@@ -25,8 +27,12 @@ export interface Placed {
   mapper: DropMapper;
 }
 
-function place(dag: SchedulingDag, opts: PlaceOptions): Result<Placed> {
-  const p = partitionDag(dag, opts);
+/**
+ * Partitions and maps a scheduling DAG; drops in one instance of `exclusive` (per drop: a
+ * group instance or -1) always share a partition.
+ */
+export function placeDag(dag: SchedulingDag, opts: PlaceOptions, exclusive?: ExclusiveInstances): Result<Placed> {
+  const p = exclusive ? partitionContracted(dag, opts, exclusive) : partitionDag(dag, opts);
   if (!p.value || hasErrors(p.diagnostics)) return { diagnostics: p.diagnostics };
   const plan = p.value;
   const labels = { part: plan.part, islandOf: plan.islandOf };
@@ -38,9 +44,36 @@ function place(dag: SchedulingDag, opts: PlaceOptions): Result<Placed> {
   return { value: { plan, mapper: hostMapper(labels, hosts.value) }, diagnostics };
 }
 
+/**
+ * ExclusiveForceNode groups: the algorithm partitions the DAG with each group instance
+ * contracted to one vertex, whatever it is (the groups are never split, by construction),
+ * and the plan is expanded back to the drops. Its before/after metrics are those of the
+ * drops; `result` (the reference's view of the algorithm's own output) stays the contracted
+ * graph's. O(n + m) on top of the algorithm.
+ */
+function partitionContracted(dag: SchedulingDag, opts: PlaceOptions, exclusive: ExclusiveInstances): Result<PartitionPlan> {
+  const c = contractDag(dag, exclusive.of, exclusive.count);
+  const p = partitionDag(c.dag, opts);
+  if (!p.value) return p;
+  const q = p.value;
+  const part = new Int32Array(dag.n);
+  for (let i = 0; i < dag.n; i++) part[i] = q.part[c.vertexOf[i]!]!;
+  const dop = opts.dop !== false;
+  const after = scheduleMetrics(dag, { part, numParts: q.numParts, islandOf: q.islandOf, dop });
+  after.islands = q.numIslands;
+  const diagnostics = [...p.diagnostics];
+  if (c.absorbed > 0) {
+    diagnostics.push({
+      code: CODES.EXCLUSIVE_ABSORBED, severity: 'info',
+      message: `${c.absorbed} drop(s) outside every ExclusiveForceNode are placed with one, because they lie on a path that leaves the group and comes back into it`,
+    });
+  }
+  return { value: { ...q, part, before: scheduleMetrics(dag, { dop }), after }, diagnostics };
+}
+
 /** Partitions and maps the drops of a table. */
 export function placeTable(t: DropTable, opts: PlaceOptions): Result<Placed> {
-  return place(dagOfTable(t), opts);
+  return placeDag(dagOfTable(t), opts, exclusiveInstances(t));
 }
 
 /**
@@ -55,7 +88,7 @@ export function placeDropList(drops: Record<string, unknown>[], opts: PlaceOptio
   }
   const dagDiagnostics: Diagnostic[] = [];
   const dag = dagFromDropSpecs(drops, dagDiagnostics);
-  const r = place(dag, opts);
+  const r = placeDag(dag, opts);
   if (!r.value) return { diagnostics: [...dagDiagnostics, ...r.diagnostics] };
   let i = 0;
   for (const d of drops) {

@@ -66,7 +66,7 @@ const program = new Command()
   .option('--config <name|id>', 'apply this embedded graph configuration instead of the active one')
   .option('--config-file <file>', 'apply an external graph configuration')
   .option('--format <format>', 'diagnostics format: text, json, github', choice(['text', 'json', 'github'] as const), 'text')
-  .option('--max-drops <n>', 'refuse to unroll into more drops than this', positiveInt)
+  .option('--max-drops <n>', 'refuse to unroll into more drops than this (default 50000000)', positiveInt)
   .option('-N, --partitions <n>', 'pgtp/pg: at most this many partitions (node slots); pg default: one per node manager host, pgtp default 1', positiveInt)
   .option('-i, --islands <n>', 'pgtp/pg: at most this many data islands', positiveInt, 1)
   .option('-a, --algorithm <name>', 'pgtp/pg: none, metis, mysarkar, min_num_parts, pso (default metis)')
@@ -102,12 +102,18 @@ async function placeOptions(o: Opts): Promise<Result<Omit<PlaceOptions, 'target'
     diagnostics.push(error(CODES.USAGE, '--emit pg needs the hosts: --nodes host[:port],... or --nodes-from http://manager:8001'));
   }
   if (hasErrors(diagnostics)) return { diagnostics };
+  // One host (the laptop case) cannot hold an island manager and a separate node manager.
+  let coHostDim = o.coHostDim;
+  if (o.emit === 'pg' && nodes?.length === 1 && o.islands === 1 && !coHostDim) {
+    coHostDim = true;
+    diagnostics.push({ code: CODES.MAP_CO_HOSTED, severity: 'info', message: `one host given (${nodes[0]}): it runs both the island manager and the node manager, as with --co-host-dim`, field: 'nodes' });
+  }
   // Without -N a PG uses every node manager it was given.
-  const managers = nodes ? (o.coHostDim ? nodes.length : nodes.length - o.islands) : 1;
+  const managers = nodes ? (coHostDim ? nodes.length : nodes.length - o.islands) : 1;
   return {
     value: {
       algorithm: o.algorithm ?? 'metis', algorithmGiven: o.algorithm !== undefined, params,
-      numPartitions: o.partitions ?? Math.max(1, managers), numIslands: o.islands, nodes, coHostDim: o.coHostDim,
+      numPartitions: o.partitions ?? Math.max(1, managers), numIslands: o.islands, nodes, coHostDim,
       // The exact degree of parallelism costs a max flow; only --summary shows it.
       dop: o.summary === true,
     },
@@ -134,8 +140,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const place = await placeOptions(o);
+  diagnostics.push(...place.diagnostics);
   if (!place.value) {
-    diagnostics.push(...place.diagnostics);
     report();
     return 2;
   }

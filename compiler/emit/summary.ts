@@ -20,7 +20,10 @@ export function summarise(t: DropTable): Summary {
   const nodes: Summary['nodes'] = [];
   for (const b of t.blocks) {
     const node = lg.nodes[b.node];
-    const nest = props.chain[b.node].map((c) => `${lg.nodes[c].construct}(${props.dop[c]})`).join(' > ');
+    const chain = props.chain[b.node].map((c) => `${lg.nodes[c].construct}(${props.dop[c]})`).join(' > ');
+    // A placement group multiplies nothing; say that the drops share a node.
+    const group = node.exclusive !== undefined ? `ExclusiveForceNode '${lg.exclusiveGroups[node.exclusive]!.name}'` : '';
+    const nest = [chain, group].filter(Boolean).join(', ');
     nodes.push({
       id: node.id,
       name: b.kind === 'grpdata' ? `${node.name} -grp-data` : node.name,
@@ -55,7 +58,14 @@ export function summarise(t: DropTable): Summary {
   };
 }
 
+/** Control characters as escapes (`\n`, `\t`, `\x07`): a name from the graph stays on its row. */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function table(rows: string[][]): string {
+  rows = rows.map((r) => r.map(oneLine));
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows
     .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ').trimEnd())
@@ -72,8 +82,8 @@ export function formatSummary(s: Summary): string {
   }
   out.push('');
   out.push(`total: ${s.drops} drops, ${s.edges} edges (${s.relationships} relationship entries)`);
-  if (s.maxFanOut) out.push(`largest fan-out: ${s.maxFanOut.degree} from ${s.maxFanOut.oid}`);
-  if (s.maxFanIn) out.push(`largest fan-in: ${s.maxFanIn.degree} into ${s.maxFanIn.oid}`);
+  if (s.maxFanOut) out.push(`largest fan-out: ${s.maxFanOut.degree} from ${oneLine(s.maxFanOut.oid)}`);
+  if (s.maxFanIn) out.push(`largest fan-in: ${s.maxFanIn.degree} into ${oneLine(s.maxFanIn.oid)}`);
   return out.join('\n') + '\n';
 }
 

@@ -4,7 +4,8 @@
 
 import { CODES, error, warning, type Diagnostic, type Result } from '../diagnostics.ts';
 import type { OjsDocument } from '../model.ts';
-import { convertLegacy, needsLegacyConversion } from './legacy.ts';
+import { convertLegacy, legacyIdKey, needsLegacyConversion } from './legacy.ts';
+import { coerceLooseTypes } from './loose.ts';
 import { parseJson, readSource, type Source } from './source.ts';
 
 export { buildLogicalGraph, hasEmbeddedApp, APP_CATEGORIES, DATA_CATEGORIES } from './model.ts';
@@ -85,13 +86,15 @@ export function loadValue(value: unknown, file: string): Result<LoadedInput> {
   let doc = obj as OjsDocument;
   if (needsLegacyConversion(obj)) {
     doc = convertLegacy(obj);
-    version = typeof sv === 'string' && sv !== '' ? `${sv} (key-based)` : 'legacy (key-based)';
-    diagnostics.push(warning(CODES.LEGACY_CONVERTED, `converted an older EAGLE graph (${version}: nodes have 'key'/'group' instead of 'id'/'parentId'); save it again in EAGLE to upgrade it`, { file, pointer: '/nodeDataArray' }));
+    const idKey = legacyIdKey(obj);
+    version = typeof sv === 'string' && sv !== '' ? `${sv} (${idKey}-based)` : `legacy (${idKey}-based)`;
+    diagnostics.push(warning(CODES.LEGACY_CONVERTED, `converted an older EAGLE graph (${version}: nodes have '${idKey}'/'group' instead of 'id'/'parentId'); save it again in EAGLE to upgrade it`, { file, pointer: '/nodeDataArray' }));
   }
   if (!Array.isArray(doc.linkDataArray)) {
     if (doc.linkDataArray === undefined) doc = { ...doc, linkDataArray: [] };
     else return fail(CODES.NOT_A_GRAPH, `linkDataArray must be an array, found ${describe(doc.linkDataArray)}`, file, '/linkDataArray');
   }
+  diagnostics.push(...coerceLooseTypes(doc, file));
   return { value: { kind: 'lg', file, version, doc }, diagnostics };
 }
 

@@ -8,6 +8,7 @@ import { expandMkn } from './mkn.ts';
 import {
   CONSTRUCT_KINDS,
   type ConstructKind,
+  type ExclusiveGroup,
   type LgField,
   type LgLink,
   type LgNode,
@@ -36,13 +37,15 @@ export const NON_EXECUTABLE = new Set([
   'ExclusiveForceNode', 'Unknown',
 ]);
 const NO_APP = new Set(['', 'None', 'UnknownApplication']);
+/** The category of EAGLE's placement groups (ExclusiveGroup). */
+export const EXCLUSIVE_FORCE_NODE = 'ExclusiveForceNode';
 
 export function hasEmbeddedApp(type: unknown): type is string {
   return typeof type === 'string' && !NO_APP.has(type);
 }
 
 export function isNonExecutable(n: OjsNode): boolean {
-  return NON_EXECUTABLE.has(String(n.category)) || n.categoryType === 'Other';
+  return NON_EXECUTABLE.has(scalarText(n.category)) || n.categoryType === 'Other';
 }
 
 function deriveCategoryType(category: string, given: unknown): string {
@@ -66,11 +69,11 @@ function kindOf(category: string, categoryType: string, isGroup: boolean): { kin
 const USAGES = new Set(['NoPort', 'InputPort', 'OutputPort', 'InputOutput']);
 
 function toField(f: OjsField, ptr: string): LgField {
-  const usage = (USAGES.has(String(f.usage)) ? f.usage : 'NoPort') as Usage;
+  const usage = (USAGES.has(scalarText(f.usage)) ? f.usage : 'NoPort') as Usage;
   const value = f.value;
   return {
-    id: String(f.id ?? ''),
-    name: String(f.name ?? ''),
+    id: scalarText(f.id),
+    name: scalarText(f.name),
     value,
     effective: value === '' && f.defaultValue !== undefined ? f.defaultValue : value,
     type: typeof f.type === 'string' ? f.type : 'Unknown',
@@ -131,6 +134,7 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
   const removed = new Set<string>();
   const drafts: Draft[] = [];
   const seen = new Set<string>();
+  const forceNodes = new Map<string, { name: string; parentId?: string; ptr: string }>();
 
   rawNodes.forEach((n, i) => {
     if (!n || typeof n !== 'object') return;
@@ -138,6 +142,9 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
     const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : '';
     if (id === '' || seen.has(id)) return; // reported by validate (BAD_NODE / DUPLICATE_NODE_ID)
     seen.add(id);
+    if (raw.category === EXCLUSIVE_FORCE_NODE) {
+      forceNodes.set(id, { name: typeof raw.name === 'string' ? raw.name : '', parentId: parentIdOf(raw), ptr: `/nodeDataArray/${i}` });
+    }
     if (isNonExecutable(raw)) {
       removed.add(id);
       return;
@@ -152,7 +159,7 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
       category,
       categoryType: deriveCategoryType(category, raw.categoryType),
       isGroup: raw.isGroup === true,
-      parentId: raw.parentId === undefined || raw.parentId === null || raw.parentId === '' ? undefined : String(raw.parentId),
+      parentId: parentIdOf(raw),
       fields: fieldList(raw.fields, `${ptr}/fields`),
       ptr,
     });
@@ -209,10 +216,13 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
     }
     d.id = newId;
   });
-  for (const d of drafts) {
+  const all = drafts.concat(appDrafts);
+  // The apps too: a nested construct's app took its construct's parent, which may itself have
+  // been re-keyed, and must stay inside it to be made once per enclosing instance (§1.9 step 3).
+  for (const d of all) {
     if (d.parentId !== undefined && constructIds.has(d.parentId)) d.parentId = constructIds.get(d.parentId);
   }
-  const all = drafts.concat(appDrafts);
+  const exclusiveOf = liftExclusiveChildren(all, forceNodes, constructIds);
 
   const byId = new Map<string, number>();
   const nodes: LgNode[] = all.map((d, index) => {
@@ -237,7 +247,20 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
       origin: { nodeId: d.appOf !== undefined ? d.id : String(d.raw.id), nodeName: d.name, pointer: d.ptr },
     };
   });
+  const exclusiveGroups: ExclusiveGroup[] = [];
+  const groupIndex = new Map<string, number>();
   all.forEach((d, i) => {
+    const g = exclusiveOf[i];
+    if (g !== undefined) {
+      let k = groupIndex.get(g);
+      if (k === undefined) {
+        const f = forceNodes.get(g)!;
+        k = exclusiveGroups.length;
+        groupIndex.set(g, k);
+        exclusiveGroups.push({ id: g, name: f.name, parent: -1, origin: { nodeId: g, nodeName: f.name, pointer: f.ptr } });
+      }
+      nodes[i].exclusive = k;
+    }
     if (d.appOf !== undefined) {
       nodes[i].appOf = d.appOf;
       if (d.outputApp) nodes[d.appOf].outputApp = i;
@@ -252,11 +275,69 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
   });
   breakParentCycles(nodes);
   for (const n of nodes) if (n.parent >= 0) nodes[n.parent].children.push(n.index);
+  // A group sits where its members do: they all have the construct that encloses it as
+  // their nearest (or an outer) construct, so the shallowest member's parent is it.
+  const depthOf = (i: number) => { let k = 0; for (let p = nodes[i].parent; p >= 0; p = nodes[p].parent) k++; return k; };
+  const shallowest = new Int32Array(exclusiveGroups.length).fill(-1);
+  for (const n of nodes) {
+    if (n.exclusive === undefined) continue;
+    const s = shallowest[n.exclusive]!;
+    if (s < 0 || depthOf(n.index) < depthOf(s)) shallowest[n.exclusive] = n.index;
+  }
+  exclusiveGroups.forEach((g, k) => (g.parent = shallowest[k]! >= 0 ? nodes[shallowest[k]!].parent : -1));
 
   const links = buildLinks(doc, byId, removed, constructIds, outputPorts, nodes);
   const modelData = doc.modelData && typeof doc.modelData === 'object' ? doc.modelData : {};
   const reprodata = doc.reprodata && typeof doc.reprodata === 'object' ? doc.reprodata : undefined;
-  return { file, version, modelData, nodes, links, byId, reprodata, doc: filled };
+  return { file, version, modelData, nodes, links, byId, reprodata, exclusiveGroups, doc: filled };
+}
+
+/**
+ * A string, number or boolean as text; anything else (null, objects, arrays) as ''. Never
+ * calls a value's own toString: `{"toString": 1}` in a file must not throw.
+ */
+export function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+function parentIdOf(raw: OjsNode): string | undefined {
+  const p = scalarText(raw.parentId);
+  return p === '' ? undefined : p;
+}
+
+/**
+ * ExclusiveForceNodes multiply nothing: their children move up to the node that encloses
+ * the group (through nested groups), as if the group were absent. Returns, per draft, the
+ * id of the outermost group it was inside, if any. O(nodes · depth).
+ */
+function liftExclusiveChildren(
+  all: Draft[],
+  forceNodes: Map<string, { parentId?: string }>,
+  constructIds: Map<string, string>,
+): (string | undefined)[] {
+  const out: (string | undefined)[] = new Array(all.length);
+  if (forceNodes.size === 0) return out;
+  const parentOf = new Map<string, string | undefined>();
+  for (const d of all) if (!parentOf.has(d.id)) parentOf.set(d.id, d.parentId);
+  for (const [id, f] of forceNodes) {
+    const p = f.parentId !== undefined && constructIds.has(f.parentId) ? constructIds.get(f.parentId) : f.parentId;
+    parentOf.set(id, p);
+  }
+  all.forEach((d, i) => {
+    let group: string | undefined;
+    let direct: string | undefined;
+    let directFound = false;
+    const visited = new Set<string>();
+    for (let p = d.parentId; p !== undefined && !visited.has(p); p = parentOf.get(p)) {
+      visited.add(p); // a parent cycle is validate's to report
+      if (forceNodes.has(p)) group = p;
+      else if (!directFound) { direct = p; directFound = true; }
+    }
+    if (group === undefined) return;
+    out[i] = group;
+    if (d.parentId !== undefined && forceNodes.has(d.parentId)) d.parentId = direct;
+  });
+  return out;
 }
 
 /** A parent chain that loops back makes every node on it top level; validate reports it. */
@@ -291,13 +372,13 @@ function buildLinks(
   rawLinks.forEach((l, i) => {
     if (!l || typeof l !== 'object') return;
     const o = l as Record<string, unknown>;
-    let fromId = o.from === undefined || o.from === null ? '' : String(o.from);
-    let toId = o.to === undefined || o.to === null ? '' : String(o.to);
+    let fromId = scalarText(o.from);
+    let toId = scalarText(o.to);
     if (removed.has(fromId) || removed.has(toId)) return;
     const subFrom = outputPorts.get(fromId);
-    if (subFrom && subFrom.ports.has(String(o.fromPort))) fromId = subFrom.app;
+    if (subFrom && subFrom.ports.has(scalarText(o.fromPort))) fromId = subFrom.app;
     const subTo = outputPorts.get(toId);
-    if (subTo && subTo.ports.has(String(o.toPort))) toId = subTo.app;
+    if (subTo && subTo.ports.has(scalarText(o.toPort))) toId = subTo.app;
     // Links into a Gather feed the construct (gather expansion), not its app (§1.9 step 4).
     const gather = constructIds.get(toId);
     if (gather !== undefined && gather.endsWith('/gather')) {

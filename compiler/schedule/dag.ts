@@ -17,6 +17,11 @@ export interface SchedulingDag {
   offsets: Int32Array;
   /** Producer→consumer direction; distinct edges only, in DAG edge order. */
   targets: Int32Array;
+  /**
+   * Edge weights aligned with targets, when they cannot be derived from the ends (a DAG whose
+   * vertices stand for several drops, see contract.ts); otherwise §5.2's rule applies.
+   */
+  edgeWeight?: Float64Array;
 }
 
 const FORWARD_KEYS = DOWNSTREAM_LISTS;
@@ -206,6 +211,7 @@ export function topologicalOrder(dag: SchedulingDag): Int32Array | undefined {
  * for an app→app edge the target's weight, for data→data the source's (as the reference).
  */
 export function edgeWeights(dag: SchedulingDag): Float64Array {
+  if (dag.edgeWeight) return dag.edgeWeight.slice(); // callers may zero their copy
   const { n, offsets, targets, isApp, weight } = dag;
   const w = new Float64Array(offsets[n]!);
   for (let u = 0; u < n; u++) {

@@ -14,13 +14,21 @@ import { adjacency, cyclicDrops, dedupeEdges, EdgeBuffer, REL_APP_DATA, RelTable
 export { distinctDropEdges, adjacency, REL_APP_DATA, REL_DATA_APP, type Adjacency, type DropTable, type Rel, type DropBlock } from './table.ts';
 export { radices, loopDigits, digitsOf } from './instances.ts';
 export { dagOfTable } from './dag.ts';
+export { exclusiveInstances, type ExclusiveInstances } from './exclusive.ts';
 export { grpDataWeight, nodeSpec, DATA_CLASSES, SLEEP_APP, IN_MEMORY, type NodeSpec } from './classes.ts';
 export { truthy, multiplicity, type NodeProps } from './props.ts';
 
 export interface UnrollOptions {
-  /** refuse graphs that would make more drops than this (default 2^31 - 1) */
+  /** refuse graphs that would make more drops than this (default DEFAULT_MAX_DROPS, at most 2^31 - 1) */
   maxDrops?: number;
 }
+
+/**
+ * The default drop limit: 5·10^7 drops already take several GB (table, scheduling DAG,
+ * JSON); a graph that unrolls to more is far more often a typo in a multiplicity than a plan,
+ * so it has to be asked for (--max-drops).
+ */
+export const DEFAULT_MAX_DROPS = 50_000_000;
 
 export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<DropTable> {
   const diagnostics: Diagnostic[] = [];
@@ -28,12 +36,15 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
   const specs = lg.nodes.map((node) => (node.kind === 'construct' && node.construct !== 'GroupBy') || props.noDrops[node.index] ? undefined : nodeSpec(node, diagnostics));
   if (hasErrors(diagnostics)) return { diagnostics };
 
+  // The count comes from the multiplicities alone: nothing per drop is allocated before this.
   const { blocks, n } = layoutBlocks(lg, props);
-  const maxDrops = Math.min(options.maxDrops ?? 0x7fffffff, 0x7fffffff);
+  const maxDrops = Math.min(options.maxDrops ?? DEFAULT_MAX_DROPS, 0x7fffffff);
   if (n > maxDrops) {
     const biggest = blocks.reduce((a, b) => (b.count > a.count ? b : a));
     const node = lg.nodes[biggest.node];
-    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${n} drops, more than the limit of ${maxDrops}; the largest node is '${node?.name}' with ${biggest.count} drops`, at(node?.origin)));
+    const why = props.chain[biggest.node].map((c) => `${lg.nodes[c].construct} '${lg.nodes[c].name}' (${props.dop[c]})`).join(' > ');
+    const raise = maxDrops < 0x7fffffff ? `; if that is intended and the machine has the memory, raise the limit with --max-drops N (at most ${0x7fffffff})` : '';
+    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${count(n)} drops, more than the limit of ${count(maxDrops)}: the largest node is '${node?.name}' with ${count(biggest.count)} drops${why ? `, made by ${why}` : ''}${raise}`, at(node?.origin)));
     return { diagnostics };
   }
 
@@ -87,6 +98,11 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
     m: d.m, src: d.src, dst: d.dst, rel: d.rel, rels: rels.rels, out,
   };
   return { value: table, diagnostics };
+}
+
+/** 50000000 → "50,000,000"; beyond 2^53 the product is only approximate, say so. */
+function count(x: number): string {
+  return Number.isSafeInteger(x) ? x.toLocaleString('en-US') : `about ${x.toPrecision(3)}`;
 }
 
 /**

@@ -27,6 +27,7 @@ interface Options {
   maxWorkers?: number;
   compress?: boolean;
   progress: boolean;
+  maxDrops?: number;
   token?: string;
   slurm?: boolean;
 }
@@ -35,6 +36,14 @@ function positive(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
     return n;
   };
 }
@@ -58,7 +67,7 @@ async function toDropList(graph: unknown, file: string, opts: Options): Promise<
   if (Array.isArray(graph)) return graph;
   if (typeof graph === 'object' && graph !== null) {
     try {
-      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file, token: opts.token });
+      const { drops, warnings } = await translateForDeploy(graph as Record<string, unknown>, { params: opts.params, url: opts.url, file, token: opts.token, maxDrops: opts.maxDrops });
       if (warnings.length) process.stderr.write(formatDiagnostics(warnings, { format: 'text', color: useColor(process.stderr) }));
       return drops;
     } catch (err) {
@@ -181,6 +190,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')
+    .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'))
     .option('--slurm', 'write a SLURM batch job that starts the managers on its allocation, deploys the graph and writes summary.json; submit it with sbatch')
     .option('--print', 'with --slurm: print the batch script instead of submitting it')
     .option('--facility <name>', 'with --slurm: module loads, account, DLG root... of a known facility (default: local)')

@@ -42,20 +42,22 @@ export function reportFailure(tool: string, err: unknown): number {
     return EXIT_USAGE;
   }
   if (err instanceof ManagerError) {
-    printError(tool, CODES.DEPLOY_REJECTED, `the manager at ${err.url} refused the request: ${err.type}: ${describe(err.args)}`);
+    printError(tool, CODES.DEPLOY_REJECTED, `the manager at ${err.url} refused the request: ${err.type} (HTTP ${err.httpStatus})${describe(err.args)}`);
     return EXIT_USAGE;
   }
   if (err instanceof EngineError) {
-    printError(tool, CODES.DEPLOY_REJECTED, `${err.type}: ${describe(err.args)}`);
+    printError(tool, CODES.DEPLOY_REJECTED, `${err.type} (HTTP ${err.httpStatus})${describe(err.args)}`);
     return EXIT_USAGE;
   }
   printError(tool, CODES.INTERNAL, `internal error (a bug in dlg-ts): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return EXIT_FAILED;
 }
 
+/** ": <first arg>" and the details, one per line; nothing when the error has no args. */
 function describe(args: unknown[]): string {
+  if (!Array.isArray(args) || args.length === 0) return '';
   const [first, ...rest] = args;
-  const head = typeof first === 'string' ? first : JSON.stringify(first);
+  const head = ': ' + (typeof first === 'string' ? first : JSON.stringify(first));
   // Structured details (e.g. the list of unimplemented drops) follow, one per line.
   const details = rest
     .filter((r) => !(Array.isArray(r) && r.length === 0))

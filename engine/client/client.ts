@@ -14,7 +14,8 @@ export class ManagerError extends Error {
     readonly type: string,
     readonly args: unknown[],
   ) {
-    super(`${type} (HTTP ${httpStatus}) from ${url}: ${describeArgs(args)}`);
+    const detail = describeArgs(args);
+    super(`${type} (HTTP ${httpStatus}) from ${url}${detail ? `: ${detail}` : ''}`);
     this.name = 'ManagerError';
   }
 }

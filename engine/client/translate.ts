@@ -7,7 +7,8 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
-import { fetchNodes } from '../../compiler/map/index.ts';
+import { managerBase, nodesFromAnswer } from '../../compiler/map/index.ts';
+import { ConnectionError, ManagerError } from './client.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -16,6 +17,8 @@ export interface TranslateOptions {
   url?: string;
   /** The graph's file name, for diagnostics. */
   file?: string;
+  /** Refuse an LG that unrolls to more drops (default: the compiler's DEFAULT_MAX_DROPS). */
+  maxDrops?: number;
   /** The manager's bearer token. */
   token?: string;
 }
@@ -54,6 +57,7 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const t = translate(loaded.value, {
     emit: nodes ? 'pg' : 'pgt',
     oidPrefix: '1',
+    maxDrops: opts.maxDrops,
     fill: (doc, f) => fill(doc, { params }, f),
     place: nodes ? { algorithm: 'metis', numPartitions: nodes.length - 1, numIslands: 1, nodes } : undefined,
   });
@@ -67,8 +71,46 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
 }
 
-/** The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager. */
-async function managerNodes(url: string, token: string | undefined): Promise<string[] | undefined> {
-  const r = await fetchNodes(url, fetch, token).catch(() => undefined);
-  return r?.value && r.value.length > 1 ? r.value : undefined;
+/**
+ * The manager and the nodes it reports (GET /api/nodes), or undefined for a node manager,
+ * which has no such route (404). A manager that cannot be reached, or that fails to answer,
+ * is an error: deploying the graph unpartitioned instead would put every drop on one node.
+ */
+async function managerNodes(url: string, token: string | undefined = process.env.DLG_TOKEN): Promise<string[] | undefined> {
+  const base = url.replace(/\/+$/, '');
+  const at = `${base}/api/nodes`;
+  let res: Response;
+  try {
+    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    res = await fetch(at, { headers, signal: AbortSignal.timeout(NODES_TIMEOUT_MS) });
+  } catch (err) {
+    throw new ConnectionError(base, err);
+  }
+  if (res.status === 404 || res.status === 405) return undefined;
+  const text = await res.text().catch(() => '');
+  if (!res.ok) {
+    // DALiuGE's error body {"type", "args"} when there is one; the text otherwise.
+    let type = 'NodeListUnavailable';
+    let args: unknown[] = text ? [text.slice(0, 200)] : [];
+    try {
+      const e = JSON.parse(text) as { type?: unknown; args?: unknown };
+      if (typeof e.type === 'string') type = e.type;
+      if (Array.isArray(e.args)) args = e.args;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    if (res.status === 401 && !token) args = [...args, 'the manager needs a token: set DLG_TOKEN or give --token'];
+    throw new ManagerError(at, res.status, type, args);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ManagerError(at, res.status, 'BadNodesAnswer', [`GET /api/nodes did not answer JSON: ${text.slice(0, 200)}`]);
+  }
+  const r = nodesFromAnswer(body);
+  if (!r.value) throw new TranslateFailed(r.diagnostics.map((d) => ({ ...d, message: `${at}: ${d.message}` })));
+  return r.value.length > 0 ? [managerBase(base).address, ...r.value] : undefined;
 }
+
+const NODES_TIMEOUT_MS = 60_000;

@@ -1,13 +1,18 @@
-// DLG3014: a parentId that names no node, a node that is not a construct, the node itself,
-// or closes a cycle of parents. The model puts such nodes at top level silently, which
-// changes how many instances they get.
+// DLG3014: a parentId that names no node, a node that is not a construct (or an
+// ExclusiveForceNode, a placement group), the node itself, or closes a cycle of parents.
+// The model puts such nodes at top level silently, which changes how many instances they get.
 
 import { CODES, error } from '../../diagnostics.ts';
 import { CONSTRUCT_KINDS } from '../../model.ts';
+import { EXCLUSIVE_FORCE_NODE } from '../../load/model.ts';
 import { docNodeLabel, type DocNode, type LgContext } from '../context.ts';
 
 function isConstruct(d: DocNode): boolean {
   return (CONSTRUCT_KINDS as readonly string[]).includes(d.category) && (d.isGroup || d.categoryType === 'Construct');
+}
+
+function canContain(d: DocNode): boolean {
+  return isConstruct(d) || d.category === EXCLUSIVE_FORCE_NODE;
 }
 
 export function parentsRule(ctx: LgContext): void {
@@ -21,7 +26,7 @@ export function parentsRule(ctx: LgContext): void {
     const p = parentOf(d);
     if (d.parentId === d.id) ctx.report(error(CODES.BAD_PARENT, 'the node names itself as its parent', at));
     else if (!p) ctx.report(error(CODES.BAD_PARENT, `parent '${d.parentId}' is not in the graph; the node is treated as top level`, at));
-    else if (!isConstruct(p)) ctx.report(error(CODES.BAD_PARENT, `parent ${docNodeLabel(p)} is ${p.category ? `a ${p.category}` : 'not a construct'}, not a construct; only constructs (Scatter, Gather, GroupBy, Loop, ...) contain nodes`, at));
+    else if (!canContain(p)) ctx.report(error(CODES.BAD_PARENT, `parent ${docNodeLabel(p)} is ${p.category ? `a ${p.category}` : 'not a construct'}, not a construct; only constructs (Scatter, Gather, GroupBy, Loop, ...) contain nodes`, at));
   }
   // Cycles of parents: colour walk, each node visited once.
   const state = new Uint8Array(ctx.docNodes.length); // 0 new, 1 on the current path, 2 done
