@@ -52,11 +52,12 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --param <name=value>', 'one parameter (repeatable)', collect, [] as string[])
     .option('--islands <n>', 'island managers', integer('--islands', 1), 1)
     .option('--session-id <id>', 'session id (default <graph>-<job id>)')
-    .action((o: Common & { graph: string; params: string[]; param: string[]; islands: number; sessionId?: string }) => {
+    .option('--max-drops <n>', 'refuse graphs that would unroll into more drops (dlg-translate --max-drops)', integer('--max-drops', 1))
+    .action((o: Common & { graph: string; params: string[]; param: string[]; islands: number; sessionId?: string; maxDrops?: number }) => {
       result = new JobDriver({
         jobDir: resolve(o.jobDir), graph: resolve(o.graph), paramFiles: o.params.map((f) => resolve(f)), params: o.param,
         islands: o.islands, basePort: o.basePort, dlgRoot: resolve(o.dlgRoot), maxWorkers: o.maxWorkers, python: o.python,
-        startTimeout: o.startTimeout, sessionId: o.sessionId,
+        startTimeout: o.startTimeout, sessionId: o.sessionId, maxDrops: o.maxDrops,
       }).run();
     });
   common(program.command('task').description('one task of the node-manager step: a node manager at base + SLURM_PROCID').exitOverride())

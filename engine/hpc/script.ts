@@ -34,6 +34,8 @@ export interface SlurmJob {
   /** Extra sbatch options (the facility's, then the user's). */
   sbatch: string[];
   sessionId?: string;
+  /** dlg-translate --max-drops. */
+  maxDrops?: number;
   /** How the compute nodes run dlg-slurm-job. */
   driver: Command;
 }
@@ -96,6 +98,7 @@ export function renderScript(job: SlurmJob, env: NodeJS.ProcessEnv = process.env
   if (job.maxWorkers) run.push(`--max-workers ${job.maxWorkers}`);
   if (job.python) run.push(`--python ${shellQuote(job.python)}`);
   if (job.sessionId) run.push(`--session-id ${shellQuote(job.sessionId)}`);
+  if (job.maxDrops) run.push(`--max-drops ${job.maxDrops}`);
   lines.push(
     '',
     '# The job driver, on this first node: srun starts a node manager per task (the one of',

@@ -32,6 +32,7 @@ export interface SlurmCliOptions {
   sbatch: string[];
   basePort?: number;
   startTimeout?: number;
+  maxDrops?: number;
   dlgRoot?: string;
   sessionId?: string;
   pollInterval: number;
@@ -101,6 +102,7 @@ export function buildJob(graphFile: string, o: SlurmCliOptions): SlurmJob {
     startTimeout: o.startTimeout ?? 60,
     sbatch: [...facility.sbatch, ...o.sbatch],
     sessionId: o.sessionId,
+    maxDrops: o.maxDrops,
     driver: cliCommand('dlg-slurm-job'),
   };
 }

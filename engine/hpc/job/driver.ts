@@ -31,6 +31,7 @@ export interface DriverOptions {
   /** Seconds each manager may take to answer. */
   startTimeout: number;
   sessionId?: string;
+  maxDrops?: number;
 }
 
 class StageFailure extends Error {
@@ -192,6 +193,7 @@ export class JobDriver {
     const args = [this.o.graph, '--emit', 'pg', '-N', String(this.nms.length), '-i', String(this.o.islands), '--nodes', nodes.join(','), '-o', out];
     for (const f of this.o.paramFiles) args.push('--params', f);
     for (const p of this.o.params) args.push('-p', p);
+    if (this.o.maxDrops) args.push('--max-drops', String(this.o.maxDrops));
     const cmd = cliCommand('dlg-translate');
     const log = join(this.o.jobDir, 'logs', 'translate.log');
     const r = await runToEnd(cmd.node, [...cmd.args, ...args], log);
