@@ -19,8 +19,8 @@ export class EngineError extends Error {
 export const noSession = (sessionId: string) =>
   new EngineError('NoSessionException', 404, [sessionId, `Session '${sessionId}' does not exist`]);
 
-export const sessionExists = (sessionId: string) =>
-  new EngineError('SessionAlreadyExistsException', 409, [sessionId, `Session '${sessionId}' already exists`]);
+export const sessionExists = (sessionId: string, why = 'it already exists') =>
+  new EngineError('SessionAlreadyExistsException', 409, [sessionId, `Session '${sessionId}' cannot be created: ${why}`]);
 
 export const invalidSessionState = (message: string) => new EngineError('InvalidSessionState', 400, [message]);
 
@@ -32,6 +32,11 @@ export const invalidRelationship = (rel: unknown, reason: string) =>
 
 export const noDrop = (sessionId: string, oid: string) =>
   new EngineError('NoDropException', 404, [oid, `Drop '${oid}' does not exist in session '${sessionId}'`]);
+
+export const forbiddenPath = (oid: string, path: string) =>
+  new EngineError('Forbidden', 403, [`Drop ${oid}: ${path} is outside the session directory and the --data-dir directories`]);
+
+export const noData = (oid: string, why: string) => new EngineError('NoData', 404, [`Drop ${oid} ${why}`]);
 
 export const badRequest = (message: string) => new EngineError('BadRequest', 400, [message]);
 

@@ -1,6 +1,8 @@
 // Output sinks. A file is written under a temporary name beside the target and renamed only
-// when the whole document was written, so a failed run never leaves a half-written graph.
+// when the whole document was written, so a failed or interrupted run never leaves a
+// half-written graph, nor its (possibly many-GB) temporary file.
 
+import { unlinkSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ChunkPool } from './bytes.ts';
@@ -10,6 +12,43 @@ export type Chunk = string | Uint8Array;
 export type ChunkSource = Iterable<Chunk> | ((pool: ChunkPool) => Iterable<Chunk>);
 
 const IN_FLIGHT = 2;
+
+// Temporary files being written. SIGINT, SIGTERM and SIGHUP remove them and then end the
+// process as the signal would have; so does any exit that skips the normal cleanup.
+const temporaries = new Set<string>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function removeTemporaries(): void {
+  for (const p of temporaries) {
+    try {
+      unlinkSync(p);
+    } catch {
+      /* already gone */
+    }
+  }
+  temporaries.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removeTemporaries();
+  unguard();
+  process.kill(process.pid, signal); // the default action now: the exit status tells the signal
+}
+
+function guard(tmp: string): void {
+  if (temporaries.size === 0) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    process.on('exit', removeTemporaries);
+  }
+  temporaries.add(tmp);
+}
+
+function unguard(tmp?: string): void {
+  if (tmp !== undefined) temporaries.delete(tmp);
+  if (temporaries.size > 0) return;
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('exit', removeTemporaries);
+}
 
 /** Writes all of buf at `position`, or at the current offset when position is null (pipes). */
 async function writeAt(fh: FileHandle, buf: Uint8Array, position: number | null): Promise<void> {
@@ -32,7 +71,14 @@ export async function writeFileAtomic(path: string, source: ChunkSource): Promis
   const existing = await stat(path).catch(() => undefined);
   const direct = existing !== undefined && !existing.isFile();
   const tmp = direct ? path : join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fh = await open(tmp, 'w');
+  if (!direct) guard(tmp);
+  let fh: FileHandle;
+  try {
+    fh = await open(tmp, 'w');
+  } catch (e) {
+    if (!direct) unguard(tmp);
+    throw e;
+  }
   const pool = new ChunkPool();
   const chunks = typeof source === 'function' ? source(pool) : source;
   let position = 0;
@@ -63,6 +109,8 @@ export async function writeFileAtomic(path: string, source: ChunkSource): Promis
     await fh.close().catch(() => undefined);
     if (!direct) await unlink(tmp).catch(() => undefined);
     throw e;
+  } finally {
+    if (!direct) unguard(tmp);
   }
 }
 

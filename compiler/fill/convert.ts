@@ -8,6 +8,31 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const TRUE_TEXT = new Set(['true', '1', 'yes', 'on']);
 const FALSE_TEXT = new Set(['false', '0', 'no', 'off']);
 
+/**
+ * An integer: a JSON number that is one, or a string of digits. Numbers written as strings
+ * in other forms ("1e3", "3.0", "0x10", " 1_000") and non-finite numbers (1e309) are not.
+ */
+export function integerOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v === 'string' && INTEGER_TEXT.test(v.trim())) {
+    const n = Number(v.trim());
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Why `v` is not an integer, for messages: "is not an integer (write it as 1000)". */
+export function notIntegerReason(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'is not an integer (the number is out of range)';
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if (INTEGER_TEXT.test(t)) return 'is not an integer that can be represented exactly (more than 2^53)';
+    const n = t === '' ? NaN : Number(t);
+    if (Number.isSafeInteger(n)) return `is not an integer (write it in digits: ${n})`;
+  }
+  return 'is not an integer';
+}
+
 /** The text form of a value inside a longer string: JSON for objects, plain for the rest. */
 export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;
@@ -23,9 +48,8 @@ export function textOf(v: unknown): string {
 export function convertToType(value: unknown, type: unknown, options?: unknown): Converted {
   switch (type) {
     case 'Integer': {
-      if (typeof value === 'number' && Number.isInteger(value)) return { ok: true, value };
-      if (typeof value === 'string' && INTEGER_TEXT.test(value.trim())) return { ok: true, value: Number(value.trim()) };
-      return { ok: false, reason: 'is not an integer' };
+      const n = integerOf(value);
+      return n === undefined ? { ok: false, reason: notIntegerReason(value) } : { ok: true, value: n };
     }
     case 'Float': {
       if (typeof value === 'number' && Number.isFinite(value)) return { ok: true, value };
@@ -71,6 +95,8 @@ export function convertToType(value: unknown, type: unknown, options?: unknown):
 
 /** A short, quoted rendering of a value for messages. */
 export function show(v: unknown): string {
+  // JSON.stringify writes Infinity (what 1e309 parses to) and NaN as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   const s = v === undefined ? 'undefined' : JSON.stringify(v);
   return s.length > 60 ? s.slice(0, 57) + '…' : s;
 }

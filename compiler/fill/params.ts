@@ -4,6 +4,7 @@
 
 import { CODES, error, type Diagnostic, type Result } from '../diagnostics.ts';
 import { parseJson, readSource } from '../load/source.ts';
+import { FORBIDDEN_KEYS, forbiddenKeyMessage, forbiddenKeyPointer } from '../load/forbidden-keys.ts';
 import type { GraphConfig } from '../model.ts';
 import { schemaErrors } from '../../schemas/index.ts';
 
@@ -35,6 +36,8 @@ export function readParamsFile(file: string): Result<Params> {
   if (errs.length) {
     return { diagnostics: [error(CODES.BAD_PARAMS_FILE, `parameters file ${file}: a parameter name must not be empty`, { file, pointer: errs[0].instancePath })] };
   }
+  const bad = forbiddenKeyPointer(r.value);
+  if (bad !== undefined) return { diagnostics: [error(CODES.BAD_PARAMS_FILE, forbiddenKeyMessage(`parameters file ${file}`, bad), { file, pointer: bad })] };
   return { value: r.value, diagnostics: [] };
 }
 
@@ -55,6 +58,11 @@ export function parseParamArgs(args: readonly string[]): Result<Params> {
         diagnostics.push(error(CODES.BAD_PARAMETER_ARG, `-p ${arg}: expected a JSON object`, { field: arg }));
         continue;
       }
+      const bad = forbiddenKeyPointer(v);
+      if (bad !== undefined) {
+        diagnostics.push(error(CODES.BAD_PARAMETER_ARG, forbiddenKeyMessage(`-p ${arg}`, bad), { field: arg, pointer: bad }));
+        continue;
+      }
       Object.assign(out, v);
       continue;
     }
@@ -63,7 +71,13 @@ export function parseParamArgs(args: readonly string[]): Result<Params> {
       diagnostics.push(error(CODES.BAD_PARAMETER_ARG, `-p ${JSON.stringify(arg)}: expected name=value or a JSON object`, { field: arg }));
       continue;
     }
-    out[arg.slice(0, eq).trim()] = arg.slice(eq + 1);
+    const name = arg.slice(0, eq).trim();
+    const part = name.split('.').find((p) => FORBIDDEN_KEYS.has(p));
+    if (part !== undefined) {
+      diagnostics.push(error(CODES.BAD_PARAMETER_ARG, `-p ${JSON.stringify(arg)}: '${part}' cannot be (part of) a parameter name`, { field: arg }));
+      continue;
+    }
+    out[name] = arg.slice(eq + 1);
   }
   return diagnostics.length ? { diagnostics } : { value: out, diagnostics };
 }
@@ -82,6 +96,8 @@ export function readConfigFile(file: string): Result<GraphConfig> {
       ],
     };
   }
+  const bad = forbiddenKeyPointer(r.value);
+  if (bad !== undefined) return { diagnostics: [error(CODES.BAD_CONFIG_FILE, forbiddenKeyMessage(`graph configuration file ${file}`, bad), { file, pointer: bad })] };
   return { value: r.value as GraphConfig, diagnostics: [] };
 }
 

@@ -3,6 +3,7 @@
 
 import { CODES, at, error, warning, type Diagnostic } from '../diagnostics.ts';
 import type { LgNode, LogicalGraph } from '../model.ts';
+import { integerOf } from '../fill/convert.ts';
 
 export interface NodeProps {
   /** Constructs: the number of instances per enclosing instance; Mpi: procs; others 1 */
@@ -43,8 +44,8 @@ export const ITERATIONS = ['num_of_iter', 'Number of Iterations', 'Number of loo
 
 /** A positive integer multiplicity, or undefined when the value is not one. */
 export function multiplicity(v: unknown): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  return Number.isInteger(n) && n >= 1 ? n : undefined;
+  const n = integerOf(v);
+  return n !== undefined && n >= 1 ? n : undefined;
 }
 
 export function computeProps(lg: LogicalGraph, diagnostics: Diagnostic[]): NodeProps {

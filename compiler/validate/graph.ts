@@ -2,6 +2,7 @@
 // multiplicities. Each is O(depth) per node; the context caches what rules ask repeatedly.
 
 import type { LgNode, LogicalGraph } from '../model.ts';
+import { integerOf } from '../fill/convert.ts';
 
 const TRUE_TEXT = new Set(['true', '1']);
 
@@ -73,8 +74,8 @@ export function multiplicity(node: LgNode, aliases: readonly string[]): Multipli
     const value = node.attrs[key];
     let field = -1;
     for (let i = node.fields.length - 1; i >= 0 && field < 0; i--) if (node.fields[i].name === key) field = i;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
-    return { key, value, field, count: Number.isInteger(n) && n >= 1 ? n : undefined };
+    const n = integerOf(value);
+    return { key, value, field, count: n !== undefined && n >= 1 ? n : undefined };
   }
   return {};
 }

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { CODES } from '../../compiler/diagnostics.ts';
+import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../compiler/load/forbidden-keys.ts';
 import { ManagerClient } from '../client/client.ts';
 import { type Progress, doneCounts, submit, waitForSession } from '../client/deploy.ts';
 import { runEmbedded } from '../client/embedded.ts';
@@ -29,6 +30,9 @@ interface Options {
   progress: boolean;
   maxDrops?: number;
   token?: string;
+  dataDir: string[];
+  timeout: number;
+  appTimeout?: number;
   slurm?: boolean;
 }
 
@@ -55,11 +59,16 @@ function readGraph(file: string): unknown {
   } catch (err) {
     throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, `cannot read ${file}: ${(err as Error).message}`);
   }
+  let graph: unknown;
   try {
-    return JSON.parse(text);
+    graph = JSON.parse(text);
   } catch (err) {
     throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, `${file} is not JSON: ${(err as Error).message}`);
   }
+  // A drop list goes to the engine as it is (a logical graph is the compiler's to read).
+  const bad = Array.isArray(graph) && mayHaveForbiddenKey(text) ? forbiddenKeyPointer(graph) : undefined;
+  if (bad !== undefined) throw new UserError(CODES.DEPLOY_BAD_GRAPH_FILE, forbiddenKeyMessage(file, bad));
+  return graph;
 }
 
 /** A drop list (PG or PGT) goes as it is; a JSON object is a logical graph to translate first. */
@@ -130,7 +139,7 @@ async function deployRemote(pg: unknown[], opts: Options): Promise<number> {
   } catch {
     throw new UserError(CODES.USAGE, `--url must be an http(s) URL such as http://localhost:8000, not '${opts.url}'`);
   }
-  const client = new ManagerClient(base.toString(), { token: opts.token });
+  const client = new ManagerClient(base.toString(), { token: opts.token, timeoutMs: opts.timeout * 1000 });
   const t0 = Date.now();
   const { sessionId, drops } = await submit(client, pg, { sessionId: opts.sessionId, skipDeploy: opts.skipDeploy, compress: opts.compress });
   process.stdout.write(`${sessionId}\n`);
@@ -161,6 +170,8 @@ async function deployEmbedded(pg: unknown[], opts: Options): Promise<number> {
       dlgRoot: opts.dlgRoot,
       maxWorkers: opts.maxWorkers,
       sessionId: opts.sessionId,
+      dataDirs: opts.dataDir,
+      appTimeout: opts.appTimeout,
       onProgress: (s) => bar.update(s),
       progressIntervalMs: 200,
       onStarted: (c) => (cancel = c),
@@ -187,7 +198,10 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --params <file-or-name=value>', 'parameters for a logical graph input (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--dlg-root <dir>', 'embedded engine: DALiuGE root; sessions go to <dir>/workspace (default ~/dlg)')
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
+    .option('--data-dir <dir>', 'embedded engine (and --slurm node managers): a directory outside the session directory that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
+    .option('--timeout <seconds>', 'with --url: longest wait for each answer of the manager', positive('--timeout'), 60)
+    .option('--app-timeout <seconds>', 'embedded engine (and --slurm node managers): end bash commands running longer than this (an app\'s own timeout parameter wins)', positive('--app-timeout'))
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')
     .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'))

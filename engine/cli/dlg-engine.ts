@@ -26,17 +26,27 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function seconds(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
+    return n;
+  };
+}
+
 interface NmOptions extends SecurityCliOptions {
   host: string;
   port: number;
   dlgRoot: string;
   maxWorkers: number;
   maxRequestSize: number;
+  dataDir: string[];
+  appTimeout?: number;
 }
 
 async function runNodeManager(opts: NmOptions): Promise<number> {
   const security = securityFromCli(opts, opts.host);
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token) });
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token), dataDirs: opts.dataDir, appTimeout: opts.appTimeout });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -76,7 +86,9 @@ async function main(argv: string[]): Promise<number> {
     .option('-P, --port <port>', 'port to listen on', integer('--port', 0, 65535), 8000)
     .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
-    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256);
+    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
+    .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--app-timeout <seconds>', "end bash commands running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
   addSecurityOptions(nm)
     .exitOverride()
     .action((opts: NmOptions) => {

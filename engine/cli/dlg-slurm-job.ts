@@ -21,6 +21,14 @@ function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function seconds(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number of seconds above 0`);
+    return n;
+  };
+}
+
 const collect = (v: string, acc: string[]) => [...acc, v];
 
 interface Common {
@@ -30,6 +38,8 @@ interface Common {
   maxWorkers?: number;
   python?: string;
   startTimeout: number;
+  dataDir: string[];
+  appTimeout?: number;
 }
 
 function common(cmd: Command): Command {
@@ -39,7 +49,9 @@ function common(cmd: Command): Command {
     .option('--dlg-root <dir>', 'DALiuGE root; each manager gets a folder under it (nm<rank>, dim<k>, mm)', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once per node manager', integer('--max-workers', 1))
     .option('--python <path>', 'the Python interpreter of the node managers (for Python apps)')
-    .option('--start-timeout <s>', 'seconds a manager may take to answer', integer('--start-timeout', 1, 3600), 60);
+    .option('--start-timeout <s>', 'seconds a manager may take to answer', integer('--start-timeout', 1, 3600), 60)
+    .option('--data-dir <dir>', 'node managers: a directory outside the session directories that FileDROPs may use (repeatable)', collect, [] as string[])
+    .option('--app-timeout <s>', 'node managers: end bash commands running longer than this', seconds('--app-timeout'));
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -57,12 +69,12 @@ async function main(argv: string[]): Promise<number> {
       result = new JobDriver({
         jobDir: resolve(o.jobDir), graph: resolve(o.graph), paramFiles: o.params.map((f) => resolve(f)), params: o.param,
         islands: o.islands, basePort: o.basePort, dlgRoot: resolve(o.dlgRoot), maxWorkers: o.maxWorkers, python: o.python,
-        startTimeout: o.startTimeout, sessionId: o.sessionId, maxDrops: o.maxDrops,
+        startTimeout: o.startTimeout, sessionId: o.sessionId, maxDrops: o.maxDrops, dataDirs: o.dataDir.map((d) => resolve(d)), appTimeout: o.appTimeout,
       }).run();
     });
   common(program.command('task').description('one task of the node-manager step: a node manager at base + SLURM_PROCID').exitOverride())
     .action((o: Common) => {
-      result = runTask({ ...o, jobDir: resolve(o.jobDir), dlgRoot: resolve(o.dlgRoot) });
+      result = runTask({ ...o, jobDir: resolve(o.jobDir), dlgRoot: resolve(o.dlgRoot), dataDirs: o.dataDir.map((d) => resolve(d)) });
     });
   try {
     await program.parseAsync(argv);

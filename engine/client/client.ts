@@ -25,11 +25,25 @@ export class ConnectionError extends Error {
   constructor(
     readonly url: string,
     cause: unknown,
+    message?: string,
   ) {
     const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(`cannot reach the manager at ${url}: ${why}`);
+    super(message ?? `cannot reach the manager at ${url}: ${why}`);
     this.name = 'ConnectionError';
   }
+}
+
+/** The manager took the request but did not answer within the client's timeout. */
+export class RequestTimeout extends ConnectionError {
+  constructor(url: string, readonly request: string, readonly seconds: number) {
+    super(url, undefined, `no answer from the manager at ${url} within ${seconds} s to ${request} (a longer --timeout gives it more time)`);
+    this.name = 'RequestTimeout';
+  }
+}
+
+function isTimeout(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  return name === 'TimeoutError' || name === 'AbortError';
 }
 
 function describeArgs(args: unknown[]): string {
@@ -37,7 +51,7 @@ function describeArgs(args: unknown[]): string {
 }
 
 export interface ClientOptions {
-  /** Per-request timeout; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
+  /** Per-request timeout, answer included; graph uploads of 10^6 drops take seconds. Default 10 minutes. */
   timeoutMs?: number;
   /** Sent as `Authorization: Bearer <token>` on every request (servers started with --token). */
   token?: string;
@@ -61,7 +75,8 @@ export class ManagerClient {
     this.token = opts.token || undefined;
   }
 
-  private async request(method: string, path: string, body?: Body): Promise<Response> {
+  /** The answer's status and whole body; every failure to get them is a ConnectionError. */
+  private async request(method: string, path: string, body?: Body): Promise<{ res: Response; text: string }> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
@@ -78,13 +93,15 @@ export class ManagerClient {
       payload = body.raw;
     }
     let res: Response;
+    let text: string;
     try {
       res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
     } catch (err) {
+      if (isTimeout(err)) throw new RequestTimeout(this.baseUrl, `${method} ${path}`, this.timeoutMs / 1000);
       throw new ConnectionError(this.baseUrl, err);
     }
     if (!res.ok) {
-      const text = await res.text().catch(() => '');
       let type = `HTTP${res.status}`;
       let args: unknown[] = [text.slice(0, 500) || res.statusText];
       try {
@@ -97,12 +114,11 @@ export class ManagerClient {
       }
       throw new ManagerError(url, res.status, type, args);
     }
-    return res;
+    return { res, text };
   }
 
   private async json<T>(method: string, path: string, body?: Body): Promise<T> {
-    const res = await this.request(method, path, body);
-    const text = await res.text();
+    const { text } = await this.request(method, path, body);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -167,7 +183,7 @@ export class ManagerClient {
     return this.json('GET', `${this.s(sessionId)}/repro/status`);
   }
   async sessionLog(sessionId: string): Promise<string> {
-    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text();
+    return (await this.request('GET', `${this.s(sessionId)}/logs`)).text;
   }
   sessionDir(sessionId: string): Promise<{ dir: string }> {
     return this.json('GET', `${this.s(sessionId)}/dir`);
@@ -188,6 +204,10 @@ export class ManagerClient {
   // Node manager routes.
   node(): Promise<{ sessions: SessionListEntry[] }> {
     return this.json('GET', '/api');
+  }
+  /** Session directories on disk without a live session (earlier runs); NM and DIM. */
+  pastSessions(): Promise<{ sessionId: string }[]> {
+    return this.json('GET', '/api/past_sessions');
   }
   async link(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {
     await this.json('POST', `${this.s(sessionId)}/graph/link`, { form: { lhOID, rhOID, linkType: String(linkType) } });

@@ -10,6 +10,10 @@ export interface EmbeddedOptions {
   dlgRoot?: string;
   maxWorkers?: number;
   sessionId?: string;
+  /** Directories outside the session directory that FileDROPs may name. */
+  dataDirs?: string[];
+  /** Seconds after which a bash command is ended (its app fails) unless it sets its own timeout. */
+  appTimeout?: number;
   /** Called with the drop counts every progressIntervalMs while running, and once at the end. */
   onProgress?: (p: Progress) => void;
   progressIntervalMs?: number;
@@ -28,7 +32,7 @@ export interface EmbeddedResult {
 }
 
 export async function runEmbedded(pg: unknown, opts: EmbeddedOptions = {}): Promise<EmbeddedResult> {
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers });
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, dataDirs: opts.dataDirs, appTimeout: opts.appTimeout });
   const sessionId = opts.sessionId ?? defaultSessionId();
   const session = nm.openSession(sessionId);
   let timer: NodeJS.Timeout | undefined;

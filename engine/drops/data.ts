@@ -13,6 +13,7 @@ import {
   F_EXTERNAL,
   F_LEAF,
   F_PERSIST,
+  F_WRITE_FAILED,
   type DropHost,
 } from './drop.ts';
 import { type DropSpec, boolParam, intParam, numberParam, rawParam, valueText } from './spec.ts';
@@ -78,8 +79,19 @@ export abstract class DataDrop extends Drop {
     if (s !== DropState.INITIALIZED && s !== DropState.WRITING)
       throw new DropFailure(`drop ${this.oid} cannot be written in state ${s}`);
     const chunk = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (this.flags & F_WRITE_FAILED) throw new DropFailure(`drop ${this.oid} lost data in an earlier write`);
     if (s === DropState.INITIALIZED) this.setStatus(DropState.WRITING);
-    this.writeBytes(chunk);
+    try {
+      this.writeBytes(chunk);
+    } catch (err) {
+      // A write that did not complete (a full disk) leaves nothing usable: the partial data
+      // goes now, and the drop ends in ERROR when its producers report, whatever they say.
+      const why = err instanceof Error ? err.message : String(err);
+      this.log('ERROR', why, 'write');
+      this.flags |= F_WRITE_FAILED;
+      this.discard();
+      throw err instanceof DropFailure ? err : new DropFailure(`cannot write drop ${this.oid}: ${why}`);
+    }
     this.size += chunk.length;
     for (const c of this.streamingConsumers) c.dataWritten(this, chunk);
     const expected = numberParam(this.spec, 'expectedSize', -1);
@@ -103,12 +115,13 @@ export abstract class DataDrop extends Drop {
       this.skipNow();
       return this.setCompleted();
     }
-    if (this.producerErrors > 0) return this.setError();
+    if (this.producerErrors > 0 || this.flags & F_WRITE_FAILED) return this.setError();
     this.setCompleted();
   }
 
   setCompleted(): void {
     const s = this.status;
+    if (this.flags & F_WRITE_FAILED) return this.setError();
     if (s === DropState.INITIALIZED || s === DropState.WRITING) {
       try {
         this.finalizeWrite();

@@ -36,6 +36,10 @@ export interface DropHost {
   readonly sessionId: string;
   readonly sessionDir: string;
   readonly dlgRoot: string;
+  /** Directories outside the session directory that FileDROPs may name (--data-dir). */
+  readonly dataDirs: readonly string[];
+  /** Default seconds an external command may run (--app-timeout), or undefined for no limit. */
+  readonly appTimeout?: number;
   /** True when event listeners exist; drops skip building events otherwise. */
   readonly listening: boolean;
   emit(event: DropEvent): void;
@@ -64,6 +68,8 @@ export const F_EXTERNAL = 32;
 export const F_TRIGGERED = 64;
 export const F_DECIDED = 128;
 export const F_PROXY = 256;
+/** A write did not complete: the data is gone and the drop can only end in ERROR. */
+export const F_WRITE_FAILED = 512;
 
 export abstract class Drop {
   status: number = DropState.INITIALIZED;

@@ -6,14 +6,31 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { DataDrop } from './data.ts';
 import type { DropHost } from './drop.ts';
 import { type DropSpec, boolParam, isObject } from './spec.ts';
 import { DropFailure } from '../errors.ts';
 import type { AppDrop } from './app.ts';
+import { PathRefused, allowedPath, allowedRealPath, isInside } from './confine.ts';
 
 const HOST = hostname();
+
+/**
+ * The file system calls that write data, in one object so a test can make them fail or
+ * write short, as a full disk does.
+ */
+export const fileIo = { writeSync, closeSync };
+
+/** Write all of `chunk` or throw: write(2) may write less than asked (a disk filling up). */
+function writeFully(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) {
+    const n = fileIo.writeSync(fd, chunk, off, chunk.length - off);
+    if (!(n > 0)) throw new Error(`the file system accepted ${off} of ${chunk.length} bytes and then none (full?)`);
+    off += n;
+  }
+}
 
 export class FileDrop extends DataDrop {
   private resolved: string | undefined;
@@ -23,9 +40,22 @@ export class FileDrop extends DataDrop {
     super(host, spec, { persist: true, expireAfterUse: false });
   }
 
-  /** The file's absolute path; resolved once, on first use. Throws DropFailure on a bad filepath. */
+  /**
+   * The file's absolute path; resolved once, on first use. Throws DropFailure on a bad
+   * filepath, PathRefused on one outside the session directory and the data directories.
+   */
   override get path(): string {
-    return (this.resolved ??= resolveFilePath(this));
+    if (this.resolved !== undefined) return this.resolved;
+    const p = resolveFilePath(this);
+    if (!allowedPath(p, this.host.sessionDir, this.host.dataDirs)) throw new PathRefused(p);
+    return (this.resolved = p);
+  }
+
+  /** The path, refused if a symlink on the way leads outside the allowed directories. */
+  private confinedPath(): string {
+    const p = this.path;
+    if (!allowedRealPath(p, this.host.sessionDir, this.host.dataDirs)) throw new PathRefused(`${p} (through a symbolic link)`);
+    return p;
   }
 
   get dataURL(): string {
@@ -48,23 +78,34 @@ export class FileDrop extends DataDrop {
     if (part === null) {
       const final = this.path;
       mkdirSync(dirname(final), { recursive: true });
+      this.confinedPath();
       const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.${Date.now().toString(36)}.partial`);
       part = this.partial = { fd: openSync(tmp, 'w'), path: tmp };
     }
-    writeSync(part.fd, chunk);
+    try {
+      writeFully(part.fd, chunk);
+    } catch (err) {
+      throw new DropFailure(`cannot write ${describeFile(this)}: ${(err as Error).message}`);
+    }
   }
 
   protected override finalizeWrite(): void {
     const final = this.path;
     const part = this.partial;
     if (part) {
-      this.partial = null;
-      closeSync(part.fd);
+      // Close (where a deferred write error shows) and rename; on failure discard() still
+      // knows the temporary file and removes it.
+      if (part.fd >= 0) {
+        const fd = part.fd;
+        part.fd = -1;
+        fileIo.closeSync(fd);
+      }
       renameSync(part.path, final);
+      this.partial = null;
     } else if (!existsSync(final)) {
       // A producer that never wrote still yields a (empty) file, as in the reference.
       mkdirSync(dirname(final), { recursive: true });
-      closeSync(openSync(final, 'a'));
+      closeSync(openSync(this.confinedPath(), 'a'));
     }
     this.size = statSync(final).size;
   }
@@ -74,7 +115,7 @@ export class FileDrop extends DataDrop {
     if (part) {
       this.partial = null;
       try {
-        closeSync(part.fd);
+        if (part.fd >= 0) closeSync(part.fd);
       } catch {
         /* already closed */
       }
@@ -91,19 +132,27 @@ export class FileDrop extends DataDrop {
   }
 
   read(): Promise<Buffer> {
-    return readFile(this.path);
+    try {
+      return readFile(this.confinedPath());
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
-}
 
-function isInside(dir: string, p: string): boolean {
-  const rel = relative(dir, p);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  /** The path to serve over HTTP, or an error: confined, symlinks included. */
+  servablePath(): string {
+    return this.confinedPath();
+  }
 }
 
 /** `<first '_' part of uid>_<humanKey>` with ':' and '/' made safe, as the reference names files. */
 export function defaultFileName(uid: string, humanKey: string): string {
   const first = uid.split('_', 1)[0];
   return `${first}_${humanKey}`.replace(/[:/]/g, '_');
+}
+
+function describeFile(drop: FileDrop): string {
+  return `${drop.path} (drop ${drop.oid})`;
 }
 
 function resolveFilePath(drop: FileDrop): string {

@@ -6,10 +6,11 @@ import type { Drop, DropHost } from './drop.ts';
 import type { AppClass } from './app.ts';
 import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
 import { FileDrop } from './file.ts';
+import { PathRefused } from './confine.ts';
 import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
 import { BranchApp, BranchAppDrop } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
-import { type DropSpec, intParam, rawParam, stringParam } from './spec.ts';
+import { type DropSpec, intParam, parseNumber, rawParam, stringParam } from './spec.ts';
 
 export interface DropClass {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface DropClass {
   create(host: DropHost, spec: DropSpec): Drop;
   /** A problem with the spec that makes the drop unusable, found without creating it. */
   check?(spec: DropSpec): string | undefined;
+  /** A problem only the session can tell (a path outside its directories), found at append. */
+  checkHosted?(host: DropHost, spec: DropSpec): string | undefined;
 }
 
 function app(name: string, cls: AppClass, check?: DropClass['check']): DropClass {
@@ -36,6 +39,20 @@ function checkData(spec: DropSpec): string | undefined {
   return undefined;
 }
 
+/**
+ * A FileDROP's path as its spec names it, resolved as at deploy (a throwaway drop, no disk
+ * access). Only confinement is decided here; other path errors (an unset variable) fail the
+ * drop at deploy, as before. A name taken from a producer is checked again at deploy.
+ */
+function checkFilePath(host: DropHost, spec: DropSpec): string | undefined {
+  try {
+    void new FileDrop(host, spec).path;
+  } catch (err) {
+    if (err instanceof PathRefused) return err.message;
+  }
+  return undefined;
+}
+
 function checkApp(spec: DropSpec): string | undefined {
   const n = intParam(spec, 'n_effective_inputs', -1);
   if (n === 0 || n < -1) return `n_effective_inputs must be -1 or positive, not ${n}`;
@@ -46,12 +63,15 @@ function checkApp(spec: DropSpec): string | undefined {
 
 function checkBash(spec: DropSpec): string | undefined {
   if (stringParam(spec, 'command').trim() === '') return 'No command specified';
+  const timeout = rawParam(spec, 'timeout');
+  if (timeout !== undefined && timeout !== null && timeout !== '' && !(parseNumber(timeout, NaN) > 0))
+    return `timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`;
   return checkApp(spec);
 }
 
 const MEMORY = data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem'));
 const SHARED_MEMORY = data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem'));
-const FILE = data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s));
+const FILE: DropClass = { ...data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s)), checkHosted: checkFilePath };
 const NULL = data('dlg.data.drops.data_base.NullDROP', (h, s) => new NullDrop(h, s));
 const END = data('dlg.data.drops.data_base.EndDROP', (h, s) => new EndDrop(h, s));
 

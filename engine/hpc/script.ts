@@ -36,6 +36,9 @@ export interface SlurmJob {
   sessionId?: string;
   /** dlg-translate --max-drops. */
   maxDrops?: number;
+  /** The node managers' --data-dir (`$VAR` references left to the job's shell) and --app-timeout. */
+  dataDirs: string[];
+  appTimeout?: number;
   /** How the compute nodes run dlg-slurm-job. */
   driver: Command;
 }
@@ -99,6 +102,8 @@ export function renderScript(job: SlurmJob, env: NodeJS.ProcessEnv = process.env
   if (job.python) run.push(`--python ${shellQuote(job.python)}`);
   if (job.sessionId) run.push(`--session-id ${shellQuote(job.sessionId)}`);
   if (job.maxDrops) run.push(`--max-drops ${job.maxDrops}`);
+  for (const d of job.dataDirs) run.push(`--data-dir ${shellWordWithVars(d)}`);
+  if (job.appTimeout) run.push(`--app-timeout ${job.appTimeout}`);
   lines.push(
     '',
     '# The job driver, on this first node: srun starts a node manager per task (the one of',

@@ -33,6 +33,8 @@ export interface SlurmCliOptions {
   basePort?: number;
   startTimeout?: number;
   maxDrops?: number;
+  dataDir?: string[];
+  appTimeout?: number;
   dlgRoot?: string;
   sessionId?: string;
   pollInterval: number;
@@ -103,6 +105,8 @@ export function buildJob(graphFile: string, o: SlurmCliOptions): SlurmJob {
     sbatch: [...facility.sbatch, ...o.sbatch],
     sessionId: o.sessionId,
     maxDrops: o.maxDrops,
+    dataDirs: o.dataDir ?? [],
+    appTimeout: o.appTimeout,
     driver: cliCommand('dlg-slurm-job'),
   };
 }

@@ -52,6 +52,11 @@ export interface DropManager {
   sessionDir(sessionId: string): Promise<{ dir: string } | Record<string, unknown>>;
   dropLogs(sessionId: string, oid: string): Promise<DropLogs>;
   dropData(sessionId: string, oid: string): Promise<{ filepath: string }>;
+  /**
+   * The local file to serve for a drop's data download: inside the session directory or a
+   * data directory (symlinks resolved), else an error. Managers without local files omit it.
+   */
+  dropFile?(sessionId: string, oid: string): Promise<string>;
   /** Cancel what runs and release everything; the server calls this on stop. */
   shutdown(): Promise<void>;
 }

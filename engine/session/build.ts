@@ -27,7 +27,14 @@ export function listed(items: string[]): string {
  * `classes`; on any problem both are rolled back and one error lists every offender. The unimplemented
  * classes come first, as their own 400, listing each drop's oid and class.
  */
-export function admitSpecs(specs: readonly DropSpec[], existing: readonly DropSpec[], index: Map<string, number>, classes: DropClass[]): void {
+export function admitSpecs(
+  specs: readonly DropSpec[],
+  existing: readonly DropSpec[],
+  index: Map<string, number>,
+  classes: DropClass[],
+  /** The session, for checks that need its directories (paths). */
+  host?: DropHost,
+): void {
   const base = existing.length;
   const unimplemented: { oid: string; class: string }[] = [];
   const problems: string[] = [];
@@ -41,7 +48,7 @@ export function admitSpecs(specs: readonly DropSpec[], existing: readonly DropSp
       else problems.push(`${spec.oid}: ${r.invalid}`);
       continue;
     }
-    const why = r.cls.check?.(spec);
+    const why = r.cls.check?.(spec) ?? (host && r.cls.checkHosted?.(host, spec));
     if (why) problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
     classes.push(r.cls);
   }

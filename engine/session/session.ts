@@ -2,7 +2,7 @@
 // the drops at deploy, triggers the roots, counts leaves to know when it has finished, and
 // keeps the per-status counts that progress reporting needs without walking 10^6 drops.
 
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDrop } from '../drops/app.ts';
 import { DataDrop, EndDrop } from '../drops/data.ts';
@@ -10,12 +10,14 @@ import { type Drop, type DropEvent, type DropHost, type LogLevel, type LogRecord
 import { FileDrop } from '../drops/file.ts';
 import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
-import { invalidGraph, invalidSessionState, noDrop } from '../errors.ts';
+import { forbiddenPath, invalidGraph, invalidSessionState, messageOf, noData, noDrop } from '../errors.ts';
+import { PathRefused } from '../drops/confine.ts';
 import { DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
 import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
+import { refuseCycles } from './cycles.ts';
 import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
 
 export interface SessionOptions {
@@ -25,6 +27,10 @@ export interface SessionOptions {
   /** Names the log file dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
+  /** Directories outside the session directory that FileDROPs may name (absolute, normalised). */
+  dataDirs?: readonly string[];
+  /** Default seconds a bash command may run (--app-timeout); none when undefined. */
+  appTimeout?: number;
 }
 
 export interface DropStatus {
@@ -43,6 +49,8 @@ export class Session implements DropHost {
   readonly sessionId: string;
   readonly dlgRoot: string;
   readonly sessionDir: string;
+  readonly dataDirs: readonly string[];
+  readonly appTimeout: number | undefined;
   status: number = SessionState.PRISTINE;
   reprodata: Record<string, unknown> | undefined;
   listening = false;
@@ -63,6 +71,8 @@ export class Session implements DropHost {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiters: ((status: number) => void)[] = [];
   private errorCount = 0;
+  /** graph/link added a relationship after the last cycle check. */
+  private linkedSinceCheck = false;
   private leaves = 0;
   private leavesDone = 0;
 
@@ -72,6 +82,8 @@ export class Session implements DropHost {
     this.scheduler = opts.scheduler;
     this.remote = opts.remote ?? NO_REMOTE;
     this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
+    this.dataDirs = opts.dataDirs ?? [];
+    this.appTimeout = opts.appTimeout;
     mkdirSync(this.sessionDir, { recursive: true });
     this.logFile = new SessionLog(this.sessionDir, opts.hostLabel ?? '127.0.0.1', opts.sessionId);
     this.logFile.write('INFO', `session ${this.sessionId} created in ${this.sessionDir}`);
@@ -97,7 +109,15 @@ export class Session implements DropHost {
     if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
     const { specs, reprodata } = readGraphInput(input);
-    admitSpecs(specs, this.specs, this.index, this.classes);
+    admitSpecs(specs, this.specs, this.index, this.classes, this);
+    try {
+      // The whole session graph: a cycle may close through drops appended earlier.
+      refuseCycles(this.specs.length === 0 ? specs : this.specs.concat(specs), this.index);
+    } catch (err) {
+      for (const spec of specs) this.index.delete(spec.oid);
+      this.classes.length = this.specs.length;
+      throw err;
+    }
     for (const spec of specs) this.specs.push(spec);
     if (reprodata !== undefined) this.reprodata = reprodata;
     this.status = SessionState.BUILDING;
@@ -112,6 +132,7 @@ export class Session implements DropHost {
     const missing = [lhOID, rhOID].filter((o) => !this.index.has(o));
     if (missing.length) throw invalidGraph(`No drop found for ${missing.length === 1 ? 'OID' : 'OIDs'} ${missing.join(', ')}`);
     addLink(this.specs[this.index.get(lhOID)!]!, rhOID, linkType);
+    this.linkedSinceCheck = true;
   }
 
   /** Relations with drops on other nodes, to be wired with proxies at deploy (reference §7.9). */
@@ -189,6 +210,9 @@ export class Session implements DropHost {
 
   /** Create and wire the drops. Throws (and the session stays BUILDING) on graph errors. */
   private build(): [Drop, string][] {
+    // Appends were checked as they came; graph/link may have closed a cycle since.
+    if (this.linkedSinceCheck) refuseCycles(this.specs, this.index);
+    this.linkedSinceCheck = false;
     const built = buildDrops(this, this.specs, this.classes, this.index);
     this.drops = built.drops;
     this.leaves = built.leaves;
@@ -365,8 +389,9 @@ export class Session implements DropHost {
     return i === undefined ? undefined : this.drops[i];
   }
 
+  // Maps keyed by oids (user strings) have no prototype: an oid "__proto__" is just a key.
   graph(): Record<string, DropSpec> {
-    const out: Record<string, DropSpec> = {};
+    const out: Record<string, DropSpec> = Object.create(null);
     for (const s of this.specs) out[s.oid] = s;
     return out;
   }
@@ -375,7 +400,7 @@ export class Session implements DropHost {
     const s = this.status;
     if (s !== SessionState.RUNNING && s !== SessionState.FINISHED && s !== SessionState.CANCELLED && s !== SessionState.FAILED)
       throw invalidSessionState(`The graph status of session ${this.sessionId} is not available in status ${sessionStateName(s)}`);
-    const out: Record<string, DropStatus> = {};
+    const out: Record<string, DropStatus> = Object.create(null);
     for (const d of this.drops) out[d.oid] = d instanceof AppDrop ? { status: d.status, execStatus: d.execStatus } : { status: d.status };
     return out;
   }
@@ -400,6 +425,23 @@ export class Session implements DropHost {
     } catch {
       return '';
     }
+  }
+
+  /** The file behind a FileDROP, to serve over HTTP: confined (symlinks resolved) and existing. */
+  dropFile(oid: string): string {
+    const i = this.index.get(oid);
+    if (i === undefined) throw noDrop(this.sessionId, oid);
+    const d = this.drops[i];
+    if (!(d instanceof FileDrop)) throw noData(oid, 'has no file');
+    let p: string;
+    try {
+      p = d.servablePath();
+    } catch (err) {
+      if (err instanceof PathRefused) throw forbiddenPath(oid, err.path);
+      throw noData(oid, `has no usable file: ${messageOf(err)}`);
+    }
+    if (!existsSync(p)) throw noData(oid, `has no file yet (${p})`);
+    return p;
   }
 
   /** True once every drop has settled, i.e. the session is over. */

@@ -53,8 +53,9 @@ test('a raw argument is substituted unquoted', async (t) => {
 });
 
 test('{uid} placeholders and the legacy %iN / %o[uid] forms name file paths', async (t) => {
-  const nm = nodeManager(t);
-  const input = join(tempRoot(t), 'in.txt');
+  const data = tempRoot(t);
+  const nm = nodeManager(t, 2, [data]);
+  const input = join(data, 'in.txt');
   writeFileSync(input, 'legacy');
   const { session, status } = await run(nm, [
     file('in', input),

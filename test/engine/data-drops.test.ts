@@ -9,7 +9,8 @@ import { app, deploy, file, mem, nodeManager, run, statusOf } from './session-ha
 import { tempRoot } from './helpers.ts';
 
 test('FileDROP path rules resolve against the session directory', (t) => {
-  const nm = nodeManager(t);
+  const data = tempRoot(t);
+  const nm = nodeManager(t, 2, [data]);
   const s = deploy(
     nm,
     [
@@ -18,7 +19,7 @@ test('FileDROP path rules resolve against the session directory', (t) => {
       file('plain', 'name.txt'),
       file('1_abcdef12-3456_7', 'sub/dir/'),
       file('tmpl', 'rel/x_{uid}_{auto}.txt'),
-      file('abs', join(tempRoot(t), 'abs.txt')),
+      file('abs', join(data, 'abs.txt')),
     ],
     [],
   );
@@ -44,8 +45,8 @@ test('relative paths of two sessions land in their own directories (reference §
 });
 
 test('environment variables in filepath are expanded; an unset one fails the session at deploy', async (t) => {
-  const nm = nodeManager(t);
   const base = tempRoot(t);
+  const nm = nodeManager(t, 2, [base]);
   process.env.DLG_ENGINE_TEST_DIR = base;
   t.teardown(() => delete process.env.DLG_ENGINE_TEST_DIR);
   const ok = deploy(nm, [file('f', '$DLG_ENGINE_TEST_DIR/env.txt')], []);
@@ -62,8 +63,9 @@ test('environment variables in filepath are expanded; an unset one fails the ses
 });
 
 test('check_filepath_exists: "0" is false and "1" is true (reference §9 Q35)', (t) => {
-  const nm = nodeManager(t);
-  const missing = join(tempRoot(t), 'missing.bin');
+  const data = tempRoot(t);
+  const nm = nodeManager(t, 2, [data]);
+  const missing = join(data, 'missing.bin');
   t.is(deploy(nm, [file('f', missing, { check_filepath_exists: '0' })], []).status, SessionState.RUNNING);
   t.is(deploy(nm, [file('f', missing, { check_filepath_exists: '1' })], []).status, SessionState.FAILED);
   writeFileSync(missing, 'now here');

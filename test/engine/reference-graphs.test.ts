@@ -51,7 +51,8 @@ test('a hand-written HelloWorld_simple PG gives "Hello Everybody" in hello.txt',
 
 for (const name of ['ddExamplePG.graph', 'ddExample_mixedPortsPG.graph']) {
   test(`${name} runs dd into a generated file of count × bs bytes`, async (t) => {
-    const node = await startNode(t);
+    // The graph reads /dev/urandom: absolute inputs need their directory named (--data-dir).
+    const node = await startNode(t, { dataDirs: ['/dev'] });
     const pg = referenceGraph(name) as Spec[];
     const r = await runThroughRest(node, pg);
     t.is(r.status, SessionState.FINISHED);

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { ManagerClient, ManagerError } from '../../engine/client/client.ts';
-import { DEFAULT_SECURITY, exposureWarning, isLoopback, normalizeOrigin } from '../../engine/managers/rest/security.ts';
+import { Command } from 'commander';
+import { DEFAULT_SECURITY, type SecurityCliOptions, addSecurityOptions, exposureWarning, isLoopback, normalizeOrigin, securityFromCli } from '../../engine/managers/rest/security.ts';
 import { SessionState } from '../../engine/states.ts';
 import { fixture, repoRoot, startNode, tempRoot } from './helpers.ts';
 import { rawCall } from './http-raw.ts';
@@ -165,6 +166,28 @@ test('a non-loopback address without a token is warned about; loopback or a toke
   t.false(isLoopback('::'));
   t.is(normalizeOrigin('http://LOCALHOST:8084/'), 'http://localhost:8084');
   t.throws(() => normalizeOrigin('http://x/y'), { message: /without a path/ });
+});
+
+test('command line: --allow-origin replaces the defaults, repeats, "none" empties; --token falls back to DLG_TOKEN', (t) => {
+  const parse = (args: string[], env: string | undefined = undefined) => {
+    const before = process.env.DLG_TOKEN;
+    if (env === undefined) delete process.env.DLG_TOKEN;
+    else process.env.DLG_TOKEN = env;
+    try {
+      const cmd = addSecurityOptions(new Command().exitOverride());
+      cmd.parse(args, { from: 'user' });
+      return securityFromCli(cmd.opts<SecurityCliOptions>(), '0.0.0.0');
+    } finally {
+      if (before === undefined) delete process.env.DLG_TOKEN;
+      else process.env.DLG_TOKEN = before;
+    }
+  };
+  t.deepEqual(parse([]), { allowOrigins: ['http://localhost:8084', 'http://127.0.0.1:8084'], allowHosts: [], token: undefined, bindHost: '0.0.0.0' });
+  t.deepEqual(parse(['--allow-origin', 'https://eagle.example.org/', '--allow-origin', 'http://h:9']).allowOrigins, ['https://eagle.example.org', 'http://h:9']);
+  t.deepEqual(parse(['--allow-origin', 'none']).allowOrigins, []);
+  t.deepEqual(parse(['--allow-host', 'a', '--allow-host', 'b:1']).allowHosts, ['a', 'b:1']);
+  t.is(parse([], 'from-env').token, 'from-env');
+  t.is(parse(['--token', 'flag'], 'from-env').token, 'flag');
 });
 
 function cli(name: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -6,8 +6,8 @@ import type { Session } from '../../engine/session/session.ts';
 import { AppDrop } from '../../engine/drops/app.ts';
 import { tempRoot } from './helpers.ts';
 
-export function nodeManager(t: ExecutionContext, maxWorkers = 2): NodeManager {
-  const nm = new NodeManager({ dlgRoot: tempRoot(t), maxWorkers });
+export function nodeManager(t: ExecutionContext, maxWorkers = 2, dataDirs: string[] = []): NodeManager {
+  const nm = new NodeManager({ dlgRoot: tempRoot(t), maxWorkers, dataDirs });
   t.teardown(() => nm.shutdown());
   return nm;
 }

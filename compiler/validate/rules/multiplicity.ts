@@ -5,6 +5,7 @@
 
 import { CODES, error, warning } from '../../diagnostics.ts';
 import type { LgNode } from '../../model.ts';
+import { integerOf, notIntegerReason, show } from '../../fill/convert.ts';
 import type { LgContext } from '../context.ts';
 import { COPIES, INPUTS, ITERATIONS, PROCS, isUnfilledPlaceholder, multiplicity } from '../graph.ts';
 
@@ -36,8 +37,11 @@ export function multiplicityRule(ctx: LgContext): void {
     }
     if (m.count !== undefined || isUnfilledPlaceholder(m.value)) continue;
     const f = m.field !== undefined && m.field >= 0 ? n.fields[m.field] : undefined;
-    const num = typeof m.value === 'number' ? m.value : typeof m.value === 'string' ? Number(m.value) : NaN;
-    const why = m.value === '' || m.value === null || m.value === undefined ? 'is empty' : Number.isInteger(num) ? `is ${m.value}, but must be at least 1` : `is ${JSON.stringify(m.value)}, which is not an integer`;
+    const num = integerOf(m.value);
+    const why =
+      m.value === '' || m.value === null || m.value === undefined ? 'is empty'
+      : num !== undefined ? `is ${num}, but must be at least 1`
+      : `is ${show(m.value)}, which ${notIntegerReason(m.value)}`;
     ctx.report(error(CODES.BAD_MULTIPLICITY, `${m.key} ${why}`, ctx.at(n, { field: m.key, pointer: f ? `${f.pointer}/value` : n.origin.pointer })));
   }
 }

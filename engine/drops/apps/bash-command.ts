@@ -1,7 +1,7 @@
 // Building a BashShellApp command line (reference §8.9): `{uid}` placeholders, named
-// port/argument placeholders read with their encodings, and the legacy %iN/%oN forms.
-// Every substituted value is shell-quoted unless its argument is marked raw, so a file name
-// with a space or a `;` in a data drop can never change the command's meaning.
+// port/argument placeholders read with their encodings, and the legacy %iN/%oN forms. The
+// template is read once (shell-template.ts): every value reaches the command as data, never
+// as shell syntax, unless its argument is marked raw.
 
 import type { AppDrop } from '../app.ts';
 import { resolveDlgEnv } from '../drop.ts';
@@ -9,15 +9,9 @@ import type { DataDrop } from '../data.ts';
 import { DropState } from '../../states.ts';
 import { DropFailure } from '../../errors.ts';
 import { type ArgField, entryPort, isObject, relationshipList, stringParam, valueText } from '../spec.ts';
+import { type RenderedCommand, type Substitution, renderCommand } from './shell-template.ts';
 
-const SAFE = /^[A-Za-z0-9_\-+=.,:/@%^]+$/;
-
-/** POSIX single-quote quoting; plain words stay as they are, so commands remain readable. */
-export function shellQuote(s: string): string {
-  if (s === '') return "''";
-  if (SAFE.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote } from './shell-template.ts';
 
 interface Argument {
   name: string;
@@ -81,19 +75,16 @@ function portEntries(app: AppDrop, key: 'inputs' | 'outputs', drops: DataDrop[])
   return drops.map((drop) => ({ drop, port: ports.get(drop.oid) }));
 }
 
-function replaceAll(cmd: string, placeholder: string, value: string): string {
-  return cmd.includes(placeholder) ? cmd.split(placeholder).join(value) : cmd;
-}
-
-export async function buildCommand(app: AppDrop): Promise<string> {
-  let cmd = stringParam(app.spec, 'command').trim();
-  if (cmd === '') throw new DropFailure('No command specified');
+export async function buildCommand(app: AppDrop): Promise<RenderedCommand> {
+  const template = stringParam(app.spec, 'command').trim();
+  if (template === '') throw new DropFailure('No command specified');
 
   const inputs = portEntries(app, 'inputs', app.inputs);
   const outputs = portEntries(app, 'outputs', app.outputs);
 
+  const subs = new Map<string, Substitution>();
   // {uid}: the drop's path, or (the reference means to but never does, §9 Q37) its dataURL.
-  for (const { drop } of [...inputs, ...outputs]) cmd = replaceAll(cmd, `{${drop.uid}}`, shellQuote(locationOf(drop)));
+  for (const { drop } of [...inputs, ...outputs]) if (!subs.has(drop.uid)) subs.set(drop.uid, { value: locationOf(drop), raw: false });
 
   const args = argumentsOf(app);
   const byName = new Map(args.map((a) => [a.name, a]));
@@ -118,22 +109,37 @@ export async function buildCommand(app: AppDrop): Promise<string> {
     else if (arg.encoding === 'path' || arg.encoding === '') arg.value = locationOf(drop);
   }
 
+  // Keyword arguments before positional ones, as the reference replaces them; a {uid} wins.
   const kept = args.filter((a) => a.precious || !(a.value === null || a.value === undefined || a.value === false || a.value === ''));
-  for (const a of [...kept.filter((k) => !k.positional), ...kept.filter((k) => k.positional)]) {
-    const text = valueText(a.value);
-    cmd = replaceAll(cmd, `{${a.name}}`, a.raw ? text : shellQuote(text));
-  }
+  for (const a of [...kept.filter((k) => !k.positional), ...kept.filter((k) => k.positional)])
+    if (!subs.has(a.name)) subs.set(a.name, { value: valueText(a.value), raw: a.raw });
 
-  return replaceLegacy(cmd, app);
+  return renderCommand(template, (t, i) => {
+    const c = t.charCodeAt(i);
+    if (c === 123 /* { */) {
+      const end = t.indexOf('}', i + 1);
+      if (end < 0) return undefined;
+      const name = t.slice(i + 1, end);
+      const sub = subs.get(name);
+      return sub ? { length: end + 1 - i, name, sub } : undefined;
+    }
+    if (c === 37 /* % */) return legacyAt(t, i, app);
+    return undefined;
+  });
 }
 
+const LEGACY = /%([io])(DataURL)?(?:(\d+)|\[([^\]]+)\])/y;
+
 /** %iN, %oN, %i[uid], %o[uid] and their %iDataURL / %oDataURL forms; unknown references stay literal. */
-function replaceLegacy(cmd: string, app: AppDrop): string {
-  if (!cmd.includes('%i') && !cmd.includes('%o')) return cmd;
-  return cmd.replace(/%([io])(DataURL)?(?:(\d+)|\[([^\]]+)\])/g, (whole, io: string, url: string | undefined, n?: string, uid?: string) => {
-    const list = io === 'i' ? app.inputs : app.outputs;
-    const d = n !== undefined ? list[Number(n)] : list.find((x) => x.uid === uid || x.oid === uid);
-    if (!d) return whole;
-    return shellQuote(url ? d.dataURL : locationOf(d));
-  });
+function legacyAt(t: string, i: number, app: AppDrop): ReturnType<Parameters<typeof renderCommand>[1]> {
+  const next = t[i + 1];
+  if (next !== 'i' && next !== 'o') return undefined;
+  LEGACY.lastIndex = i;
+  const m = LEGACY.exec(t);
+  if (!m) return undefined;
+  const [whole, io, url, n, uid] = m;
+  const list = io === 'i' ? app.inputs : app.outputs;
+  const d = n !== undefined ? list[Number(n)] : list.find((x) => x.uid === uid || x.oid === uid);
+  if (!d) return undefined;
+  return { length: whole.length, name: whole, sub: { value: url ? d.dataURL : locationOf(d), raw: false } };
 }

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { AppDrop } from '../app.ts';
 import { DropFailure } from '../../errors.ts';
 import { buildCommand } from './bash-command.ts';
+import { numberParam } from '../spec.ts';
 
 /** Keep at most this much of each stream per drop: a chatty command must not exhaust memory. */
 const STREAM_CAP = 256 * 1024;
@@ -32,40 +33,55 @@ class Tail {
 
 export class BashShellApp extends AppDrop {
   private child: ChildProcess | null = null;
+  /** Set to the limit in seconds when the command was ended for running too long. */
+  private timedOut: number | undefined;
   stdout = '';
   stderr = '';
   command = '';
 
   protected async run(): Promise<void> {
     const cmd = await buildCommand(this);
-    this.command = cmd;
-    this.log('INFO', `running: ${cmd}`, 'run');
-    const code = await this.spawnCommand(cmd);
+    this.command = cmd.command;
+    this.log('INFO', `running: ${cmd.display}`, 'run');
+    const code = await this.spawnCommand(cmd.command, cmd.env);
+    if (this.timedOut !== undefined) throw new DropFailure(`command ran longer than its timeout of ${this.timedOut} s and was ended`);
     if (code !== 0) {
       const tail = this.stderr.trim().split('\n').slice(-5).join('\n');
       throw new DropFailure(`command exited with ${code}${tail ? `: ${tail}` : ''}`);
     }
   }
 
-  private spawnCommand(cmd: string): Promise<number | string> {
+  private spawnCommand(cmd: string, values: Record<string, string>): Promise<number | string> {
     const { sessionId, sessionDir, dlgRoot } = this.host;
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/bash', ['-c', cmd], {
         cwd: sessionDir,
         detached: true, // own process group, so cancel can kill everything the command started
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, DLG_UID: this.uid, DLG_SESSION_ID: sessionId, DLG_ROOT: dlgRoot },
+        env: { ...process.env, ...values, DLG_UID: this.uid, DLG_SESSION_ID: sessionId, DLG_ROOT: dlgRoot },
       });
       this.child = child;
+      this.timedOut = undefined;
+      const limit = this.timeLimit();
+      const timer =
+        limit === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.timedOut = limit;
+              this.log('ERROR', `command still running after its timeout of ${limit} s: ending its process group`, 'run');
+              this.abort();
+            }, limit * 1000);
       const out = new Tail();
       const err = new Tail();
       child.stdout!.on('data', (b: Buffer) => out.push(b));
       child.stderr!.on('data', (b: Buffer) => err.push(b));
       child.on('error', (e) => {
+        clearTimeout(timer);
         this.child = null;
         reject(new DropFailure(`could not start /bin/bash: ${e.message}`));
       });
       child.on('close', (code, signal) => {
+        clearTimeout(timer);
         this.child = null;
         this.stdout = out.text();
         this.stderr = err.text();
@@ -74,6 +90,14 @@ export class BashShellApp extends AppDrop {
         resolve(code ?? `signal ${signal}`);
       });
     });
+  }
+
+  /** The app's `timeout` parameter (seconds), else the node's --app-timeout; undefined: none. */
+  private timeLimit(): number | undefined {
+    const own = numberParam(this.spec, 'timeout', 0);
+    if (own > 0) return own;
+    const t = this.host.appTimeout;
+    return t !== undefined && t > 0 ? t : undefined;
   }
 
   protected override abort(): void {

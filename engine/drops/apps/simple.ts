@@ -1,7 +1,7 @@
 // The small built-in apps of dlg.apps.simple (reference §8.10).
 
 import { AppDrop } from '../app.ts';
-import { DropFailure } from '../../errors.ts';
+import { DropFailure, messageOf } from '../../errors.ts';
 import { DropState } from '../../states.ts';
 import type { DataDrop } from '../data.ts';
 import { numberParam, parseNumber, stringParam } from '../spec.ts';
@@ -65,7 +65,12 @@ export class CopyApp extends AppDrop {
 
   override dataWritten(_input: DataDrop, chunk: Buffer): void {
     if (this.status !== DropState.INITIALIZED) return;
-    for (const o of this.outputs) o.write(chunk);
+    try {
+      for (const o of this.outputs) o.write(chunk);
+    } catch (err) {
+      // Our output failed (a full disk): that is this app's failure, not its producer's.
+      this.fail(messageOf(err));
+    }
   }
 
   protected run(): void | Promise<void> {

@@ -32,6 +32,9 @@ export interface DriverOptions {
   startTimeout: number;
   sessionId?: string;
   maxDrops?: number;
+  /** The node managers' --data-dir and --app-timeout. */
+  dataDirs: string[];
+  appTimeout?: number;
 }
 
 class StageFailure extends Error {
@@ -179,7 +182,7 @@ export class JobDriver {
   private async startNodes(): Promise<void> {
     this.nms = await startNodeManagers({
       jobDir: this.o.jobDir, tasks: this.tasks, basePort: this.o.basePort, dlgRoot: this.o.dlgRoot,
-      maxWorkers: this.o.maxWorkers, python: this.o.python, startTimeout: this.o.startTimeout, signal: this.abort.signal, steps: this.steps,
+      maxWorkers: this.o.maxWorkers, python: this.o.python, dataDirs: this.o.dataDirs, appTimeout: this.o.appTimeout, startTimeout: this.o.startTimeout, signal: this.abort.signal, steps: this.steps,
     });
     for (const nm of this.nms) {
       this.managers.push({ role: 'nm', index: nm.procId, node: nm.node, url: `http://${endpoint(nm.address, nm.port)}`, log: nodeManagerLog(nm.procId) });

@@ -21,6 +21,8 @@ export interface NodeStepOptions {
   dlgRoot: string;
   maxWorkers?: number;
   python?: string;
+  dataDirs: string[];
+  appTimeout?: number;
   startTimeout: number;
   /** Aborted when the job is being stopped. */
   signal: AbortSignal;
@@ -51,6 +53,8 @@ export async function startNodeManagers(o: NodeStepOptions): Promise<NodeManager
   ];
   if (o.maxWorkers) args.push('--max-workers', String(o.maxWorkers));
   if (o.python) args.push('--python', o.python);
+  for (const d of o.dataDirs) args.push('--data-dir', d);
+  if (o.appTimeout) args.push('--app-timeout', String(o.appTimeout));
   const step = startStep('node managers', 'srun', args, join(o.jobDir, 'logs', 'srun-nodes.log'));
   o.steps.push(step);
   const found = new Map<number, NodeManagerRecord>();

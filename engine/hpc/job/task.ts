@@ -22,6 +22,8 @@ export interface TaskOptions {
   maxWorkers?: number;
   python?: string;
   startTimeout: number;
+  dataDirs: string[];
+  appTimeout?: number;
 }
 
 export type TaskRecord = ({ ok: true } & NodeManagerRecord) | { ok: false; procId: number; node: string; error: string };
@@ -58,6 +60,8 @@ export async function runTask(opts: TaskOptions): Promise<number> {
   const args = [...cmd.args, 'nm', '--host', address, '--port', String(port), '--dlg-root', dlgRoot];
   if (opts.maxWorkers) args.push('--max-workers', String(opts.maxWorkers));
   if (opts.python) args.push('--python', opts.python);
+  for (const d of opts.dataDirs) args.push('--data-dir', d);
+  if (opts.appTimeout) args.push('--app-timeout', String(opts.appTimeout));
   const child = spawn(cmd.node, args, { stdio: ['ignore', log, log] });
   closeSync(log);
   const exited = new Promise<number>((resolve) => {

@@ -1,6 +1,8 @@
 // The node manager: the sessions of one node, their directories under <dlgRoot>/workspace,
 // and the scheduler that bounds how many apps run at once on this node.
 
+import { type Dirent, readdirSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism, homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DropManager, DropLogs, NodeOperations, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
@@ -9,6 +11,7 @@ import { Scheduler } from '../../session/scheduler.ts';
 import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
+import { normaliseDataDirs } from '../../drops/confine.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -18,6 +21,10 @@ export interface NodeManagerOptions {
   /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
   remote?: RemoteEventSink;
+  /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
+  dataDirs?: readonly string[];
+  /** Seconds after which a bash command is ended (its app fails), unless it sets `timeout`. */
+  appTimeout?: number;
 }
 
 export function defaultDlgRoot(): string {
@@ -32,18 +39,30 @@ export function checkSessionId(id: unknown): string {
   return id;
 }
 
+function nonEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0;
+  } catch {
+    return false; // absent (or not a directory: creating the session will say so)
+  }
+}
+
 export class NodeManager implements DropManager, NodeOperations {
   readonly dlgRoot: string;
   readonly scheduler: Scheduler;
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
+  readonly dataDirs: readonly string[];
+  private readonly appTimeout: number | undefined;
 
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
+    this.dataDirs = normaliseDataDirs(opts.dataDirs);
+    this.appTimeout = opts.appTimeout;
   }
 
   session(sessionId: string): Session {
@@ -56,13 +75,36 @@ export class NodeManager implements DropManager, NodeOperations {
   openSession(sessionId: string): Session {
     checkSessionId(sessionId);
     if (this.sessions.has(sessionId)) throw sessionExists(sessionId);
-    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote });
+    // A directory left by an earlier run (a crash, a restart) holds its files: reusing it
+    // would mix them with this session's. An empty one is harmless.
+    const dir = join(this.dlgRoot, 'workspace', sessionId);
+    if (nonEmptyDir(dir))
+      throw sessionExists(sessionId, `the session directory ${dir} already exists and is not empty (left by an earlier run?); choose another session id or remove it`);
+    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs, appTimeout: this.appTimeout });
     this.sessions.set(sessionId, s);
     return s;
   }
 
   async createSession(sessionId: string): Promise<void> {
     this.openSession(sessionId);
+  }
+
+  /**
+   * Session directories on disk that no live session owns: sessions of earlier runs (before
+   * a restart or a crash) and ones deleted since (reference §7.6 `past_sessions`).
+   */
+  async pastSessions(): Promise<{ sessionId: string }[]> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.dlgRoot, 'workspace'), { withFileTypes: true });
+    } catch {
+      return [];
+    }
+    return entries
+      .filter((e) => e.isDirectory() && !this.sessions.has(e.name))
+      .map((e) => e.name)
+      .sort()
+      .map((sessionId) => ({ sessionId }));
   }
 
   async listSessions(): Promise<SessionListEntry[]> {
@@ -138,6 +180,10 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return { filepath: this.session(sessionId).dropFilepath(oid) };
+  }
+
+  async dropFile(sessionId: string, oid: string): Promise<string> {
+    return this.session(sessionId).dropFile(oid);
   }
 
   async linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void> {

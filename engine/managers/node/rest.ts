@@ -12,6 +12,7 @@ export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: 
   const id = (req: FastifyRequest) => (req.params as { id: string }).id;
 
   app.get('/api', async (_req, reply) => sendJson(reply, { sessions: await nm.listSessions() }));
+  app.get('/api/past_sessions', async (_req, reply) => sendJson(reply, await nm.pastSessions()));
 
   app.post('/api/sessions/:id/graph/link', async (req, reply) => {
     nm.session(id(req));

@@ -166,12 +166,13 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
     reply.type('text/html; charset=utf-8').send(dropPage(await m.dropLogs(id(req), oid(req)))),
   );
   app.get('/sessions/:id/graph/drop/data/:oid', async (req, reply) => {
-    const { filepath } = await m.dropData(id(req), oid(req));
-    if (!filepath) return sendJson(reply.code(404), { type: 'NoData', args: [`Drop ${oid(req)} has no file`] });
+    // Only a manager holding the files can serve them, and only confined ones (manager.ts).
+    if (!m.dropFile) return sendJson(reply.code(404), { type: 'NoData', args: [`This manager does not serve drop data; ask the node that holds ${oid(req)}`] });
+    const filepath = await m.dropFile(id(req), oid(req));
     const name = filepath.split('/').pop() ?? 'data';
     return reply
       .type('application/octet-stream')
-      .header('Content-Disposition', `attachment; filename="${name}"`)
+      .header('Content-Disposition', `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`)
       .send(createReadStream(filepath));
   });
 }
