@@ -14,6 +14,7 @@ import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
 import { SessionState, sessionStateName } from '../states.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 import { type SlurmCliOptions, SlurmUsageError, SubmitError, deploySlurm } from '../hpc/slurm-deploy.ts';
+import { addSlurmOptions } from '../hpc/slurm-options.ts';
 
 const TOOL = 'dlg-deploy';
 
@@ -198,34 +199,18 @@ async function main(argv: string[]): Promise<number> {
     .option('-p, --params <file-or-name=value>', 'parameters for a logical graph input (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--dlg-root <dir>', 'embedded engine: DALiuGE root; sessions go to <dir>/workspace (default ~/dlg)')
     .option('--max-workers <n>', 'embedded engine: apps running at once (default: the number of cores)', positive('--max-workers'))
-    .option('--data-dir <dir>', 'embedded engine (and --slurm node managers): a directory outside the session directory that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--data-dir <dir>', 'embedded engine: a directory outside the session directory that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--compress', 'send the graph zlib-compressed, as DALiuGE does')
     .option('--timeout <seconds>', 'with --url: longest wait for each answer of the manager', positive('--timeout'), 60)
-    .option('--app-timeout <seconds>', 'embedded engine (and --slurm node managers): end bash commands running longer than this (an app\'s own timeout parameter wins)', positive('--app-timeout'))
+    .option('--app-timeout <seconds>', 'embedded engine: end bash commands running longer than this (an app\'s own timeout parameter wins)', positive('--app-timeout'))
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')
     .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'))
-    .option('--slurm', 'write a SLURM batch job that starts the managers on its allocation, deploys the graph and writes summary.json; submit it with sbatch')
-    .option('--print', 'with --slurm: print the batch script instead of submitting it')
-    .option('--facility <name>', 'with --slurm: module loads, account, DLG root... of a known facility (default: local)')
-    .option('--facility-file <file>', 'with --slurm: a JSON file of facilities ({name: {dlgRoot, modules, setup, account, partition, nodeMemory, ...}})')
-    .option('--nodes <n>', 'with --slurm: nodes to allocate (default 1)', positive('--nodes'))
-    .option('--ntasks-per-node <n>', 'with --slurm: node managers per node (default 1)', positive('--ntasks-per-node'))
-    .option('--ntasks <n>', 'with --slurm: node managers in all, placed by SLURM (instead of --ntasks-per-node)', positive('--ntasks'))
-    .option('--islands <n>', 'with --slurm: data islands, each with its island manager; a master manager above several (default 1)', positive('--islands'))
-    .option('--partition <p>', 'with --slurm: SLURM partition (default: the facility\'s, else SLURM\'s default)')
-    .option('--account <a>', 'with --slurm: account to charge (default: the facility\'s)')
-    .option('--time <HH:MM:SS>', 'with --slurm: time limit of the job (default 00:30:00)')
-    .option('--python <path>', 'with --slurm: the Python interpreter of the node managers, for Python apps')
-    .option('--job-dir <dir>', 'with --slurm: where the script, logs, pg.json and summary.json go (default ./dlg-jobs/<graph>-<time>/)')
-    .option('--sbatch <option>', 'with --slurm: an extra sbatch option such as --qos=debug (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--base-port <port>', 'with --slurm: node manager of task i on base + i, then the island and master managers (default 8000)', positive('--base-port'))
-    .option('--start-timeout <s>', 'with --slurm: seconds each manager may take to answer (default 60)', positive('--start-timeout'))
-    .option('--tunnel', 'with --slurm: once the job runs, print the ssh -L command that reaches the managers\' dashboard')
     .showHelpAfterError()
     .exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let file: string;
+  const slurmOnly = addSlurmOptions(program);
   try {
     program.parse(argv);
     file = program.args[0]!;
@@ -239,8 +224,7 @@ async function main(argv: string[]): Promise<number> {
   opts.token = opts.token || process.env.DLG_TOKEN || undefined;
   if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
   if (opts.slurm) return slurm(file, program.opts<SlurmCliOptions & Options>());
-  const slurmOnly = ['print', 'facility', 'facilityFile', 'nodes', 'ntasksPerNode', 'ntasks', 'islands', 'partition', 'account', 'time', 'python', 'jobDir', 'basePort', 'startTimeout', 'tunnel'];
-  const misplaced = slurmOnly.find((k) => program.getOptionValue(k) !== undefined);
+  const misplaced = slurmOnly.find((k) => { const v = program.getOptionValue(k); return Array.isArray(v) ? v.length > 0 : v !== undefined; });
   if (misplaced) throw new UserError(CODES.USAGE, `--${misplaced.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --slurm`);
   if (!opts.url && opts.skipDeploy) throw new UserError(CODES.USAGE, '--skip-deploy needs --url: the embedded engine always runs the graph');
   const pg = await toDropList(readGraph(file), file, opts);

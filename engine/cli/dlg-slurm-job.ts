@@ -37,6 +37,7 @@ interface Common {
   dlgRoot: string;
   maxWorkers?: number;
   python?: string;
+  pythonPath: string[];
   startTimeout: number;
   dataDir: string[];
   appTimeout?: number;
@@ -49,6 +50,7 @@ function common(cmd: Command): Command {
     .option('--dlg-root <dir>', 'DALiuGE root; each manager gets a folder under it (nm<rank>, dim<k>, mm)', defaultDlgRoot())
     .option('--max-workers <n>', 'apps running at once per node manager', integer('--max-workers', 1))
     .option('--python <path>', 'the Python interpreter of the node managers (for Python apps)')
+    .option('--python-path <dir>', 'node managers: a directory of modules for Python apps (repeatable)', collect, [] as string[])
     .option('--start-timeout <s>', 'seconds a manager may take to answer', integer('--start-timeout', 1, 3600), 60)
     .option('--data-dir <dir>', 'node managers: a directory outside the session directories that FileDROPs may use (repeatable)', collect, [] as string[])
     .option('--app-timeout <s>', 'node managers: end bash commands running longer than this', seconds('--app-timeout'));
@@ -69,12 +71,12 @@ async function main(argv: string[]): Promise<number> {
       result = new JobDriver({
         jobDir: resolve(o.jobDir), graph: resolve(o.graph), paramFiles: o.params.map((f) => resolve(f)), params: o.param,
         islands: o.islands, basePort: o.basePort, dlgRoot: resolve(o.dlgRoot), maxWorkers: o.maxWorkers, python: o.python,
-        startTimeout: o.startTimeout, sessionId: o.sessionId, maxDrops: o.maxDrops, dataDirs: o.dataDir.map((d) => resolve(d)), appTimeout: o.appTimeout,
+        startTimeout: o.startTimeout, sessionId: o.sessionId, maxDrops: o.maxDrops, dataDirs: o.dataDir.map((d) => resolve(d)), appTimeout: o.appTimeout, pythonPaths: o.pythonPath.map((p) => resolve(p)),
       }).run();
     });
   common(program.command('task').description('one task of the node-manager step: a node manager at base + SLURM_PROCID').exitOverride())
     .action((o: Common) => {
-      result = runTask({ ...o, jobDir: resolve(o.jobDir), dlgRoot: resolve(o.dlgRoot), dataDirs: o.dataDir.map((d) => resolve(d)) });
+      result = runTask({ ...o, jobDir: resolve(o.jobDir), dlgRoot: resolve(o.dlgRoot), dataDirs: o.dataDir.map((d) => resolve(d)), pythonPaths: o.pythonPath.map((p) => resolve(p)) });
     });
   try {
     await program.parseAsync(argv);

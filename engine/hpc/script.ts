@@ -25,6 +25,8 @@ export interface SlurmJob {
   time: string;
   maxWorkers?: number;
   python?: string;
+  /** The node managers' --python-path directories. */
+  pythonPaths: string[];
   /** Absolute; holds the script, logs, pg.json and summary.json. */
   jobDir: string;
   /** DALiuGE root on the nodes; `$VAR` references are left to the job's shell. */
@@ -100,6 +102,7 @@ export function renderScript(job: SlurmJob, env: NodeJS.ProcessEnv = process.env
   ];
   if (job.maxWorkers) run.push(`--max-workers ${job.maxWorkers}`);
   if (job.python) run.push(`--python ${shellQuote(job.python)}`);
+  for (const p of job.pythonPaths) run.push(`--python-path ${shellQuote(p)}`);
   if (job.sessionId) run.push(`--session-id ${shellQuote(job.sessionId)}`);
   if (job.maxDrops) run.push(`--max-drops ${job.maxDrops}`);
   for (const d of job.dataDirs) run.push(`--data-dir ${shellWordWithVars(d)}`);

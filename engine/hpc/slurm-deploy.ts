@@ -34,6 +34,7 @@ export interface SlurmCliOptions {
   startTimeout?: number;
   maxDrops?: number;
   dataDir?: string[];
+  pythonPath?: string[];
   appTimeout?: number;
   dlgRoot?: string;
   sessionId?: string;
@@ -98,6 +99,7 @@ export function buildJob(graphFile: string, o: SlurmCliOptions): SlurmJob {
     time: o.time ?? '00:30:00',
     maxWorkers: o.maxWorkers,
     python: o.python,
+    pythonPaths: (o.pythonPath ?? []).map((p) => resolve(p)),
     jobDir,
     dlgRoot: o.dlgRoot ?? facility.dlgRoot,
     basePort,

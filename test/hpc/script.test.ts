@@ -45,6 +45,7 @@ function job(over: Partial<SlurmJob> = {}): SlurmJob {
     startTimeout: 60,
     sbatch: [],
     dataDirs: [],
+    pythonPaths: [],
     // The driver replaced by printf: running the script prints the driver's arguments.
     driver: { node: 'printf', args: ['%s\\0'] },
     ...over,
@@ -96,13 +97,13 @@ test('--print writes a valid bash script for every facility, with its directives
 });
 
 test('the driver receives every value exactly; $VAR in the DLG root is expanded by the job\'s shell', (t) => {
-  const j = job({ params: ['a=1', 'b=it\'s "quoted"', 'c=$(touch /tmp/pwned) `x` ; rm -rf /'], paramFiles: ['/p/a b.json'], python: '/opt/py 3/bin/python3', sessionId: 's 1', maxDrops: 1000, dataDirs: ['/data/$USER/in put', '/ro'], appTimeout: 2.5, dlgRoot: '/scratch/$USER/${PROJECT}x/dlg' });
+  const j = job({ params: ['a=1', 'b=it\'s "quoted"', 'c=$(touch /tmp/pwned) `x` ; rm -rf /'], paramFiles: ['/p/a b.json'], python: '/opt/py 3/bin/python3', pythonPaths: ['/opt/my mods'], sessionId: 's 1', maxDrops: 1000, dataDirs: ['/data/$USER/in put', '/ro'], appTimeout: 2.5, dlgRoot: '/scratch/$USER/${PROJECT}x/dlg' });
   const argv = argvOf(renderScript(j), { USER: 'alice', PROJECT: 'p42' });
   t.deepEqual(argv, [
     'run', '--job-dir', '/scratch/jobs/g-1', '--graph', '/data/g.graph', '--params', '/p/a b.json',
     '-p', 'a=1', '-p', 'b=it\'s "quoted"', '-p', 'c=$(touch /tmp/pwned) `x` ; rm -rf /',
     '--islands', '2', '--base-port', '9000', '--start-timeout', '60', '--dlg-root', '/scratch/alice/p42x/dlg',
-    '--python', '/opt/py 3/bin/python3', '--session-id', 's 1', '--max-drops', '1000',
+    '--python', '/opt/py 3/bin/python3', '--python-path', '/opt/my mods', '--session-id', 's 1', '--max-drops', '1000',
     '--data-dir', '/data/alice/in put', '--data-dir', '/ro', '--app-timeout', '2.5',
   ]);
 });

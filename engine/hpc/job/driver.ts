@@ -28,6 +28,7 @@ export interface DriverOptions {
   dlgRoot: string;
   maxWorkers?: number;
   python?: string;
+  pythonPaths: string[];
   /** Seconds each manager may take to answer. */
   startTimeout: number;
   sessionId?: string;
@@ -182,7 +183,7 @@ export class JobDriver {
   private async startNodes(): Promise<void> {
     this.nms = await startNodeManagers({
       jobDir: this.o.jobDir, tasks: this.tasks, basePort: this.o.basePort, dlgRoot: this.o.dlgRoot,
-      maxWorkers: this.o.maxWorkers, python: this.o.python, dataDirs: this.o.dataDirs, appTimeout: this.o.appTimeout, startTimeout: this.o.startTimeout, signal: this.abort.signal, steps: this.steps,
+      maxWorkers: this.o.maxWorkers, python: this.o.python, pythonPaths: this.o.pythonPaths, dataDirs: this.o.dataDirs, appTimeout: this.o.appTimeout, startTimeout: this.o.startTimeout, signal: this.abort.signal, steps: this.steps,
     });
     for (const nm of this.nms) {
       this.managers.push({ role: 'nm', index: nm.procId, node: nm.node, url: `http://${endpoint(nm.address, nm.port)}`, log: nodeManagerLog(nm.procId) });

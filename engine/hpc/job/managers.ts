@@ -21,6 +21,7 @@ export interface NodeStepOptions {
   dlgRoot: string;
   maxWorkers?: number;
   python?: string;
+  pythonPaths: string[];
   dataDirs: string[];
   appTimeout?: number;
   startTimeout: number;
@@ -53,6 +54,7 @@ export async function startNodeManagers(o: NodeStepOptions): Promise<NodeManager
   ];
   if (o.maxWorkers) args.push('--max-workers', String(o.maxWorkers));
   if (o.python) args.push('--python', o.python);
+  for (const p of o.pythonPaths) args.push('--python-path', p);
   for (const d of o.dataDirs) args.push('--data-dir', d);
   if (o.appTimeout) args.push('--app-timeout', String(o.appTimeout));
   const step = startStep('node managers', 'srun', args, join(o.jobDir, 'logs', 'srun-nodes.log'));

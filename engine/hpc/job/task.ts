@@ -21,6 +21,7 @@ export interface TaskOptions {
   dlgRoot: string;
   maxWorkers?: number;
   python?: string;
+  pythonPaths: string[];
   startTimeout: number;
   dataDirs: string[];
   appTimeout?: number;
@@ -60,6 +61,7 @@ export async function runTask(opts: TaskOptions): Promise<number> {
   const args = [...cmd.args, 'nm', '--host', address, '--port', String(port), '--dlg-root', dlgRoot];
   if (opts.maxWorkers) args.push('--max-workers', String(opts.maxWorkers));
   if (opts.python) args.push('--python', opts.python);
+  for (const p of opts.pythonPaths) args.push('--python-path', p);
   for (const d of opts.dataDirs) args.push('--data-dir', d);
   if (opts.appTimeout) args.push('--app-timeout', String(opts.appTimeout));
   const child = spawn(cmd.node, args, { stdio: ['ignore', log, log] });
