@@ -19,6 +19,8 @@ export interface Diagnostic {
   /** 1-based position in the input text, when known (JSON syntax errors). */
   line?: number;
   column?: number;
+  /** The figure the message is about, for programs (TOO_MANY_DROPS: the drop count). */
+  count?: number;
 }
 
 /** Where a model element came from, so any later stage can point at it. */

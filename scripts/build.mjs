@@ -1,6 +1,7 @@
 // Bundles every CLI entry point (compiler/cli/dlg-*.ts, engine/cli/dlg-*.ts) into dist/.
 // One self-contained ESM file per command keeps start-up to a single module load.
 import { build } from 'esbuild';
+import { buildViews } from './build-views.mjs';
 import { readdirSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,12 +13,15 @@ for (const dir of ['compiler/cli', 'engine/cli']) {
   if (!existsSync(abs)) continue;
   for (const f of readdirSync(abs)) if (/^dlg-[a-z-]+\.ts$/.test(f)) entries.push(join(abs, f));
 }
+// The translator service's worker threads load their own bundle (see service/pool.ts).
+const outName = (entry) => (entry.endsWith('service/worker.ts') ? 'dlg-translate-worker' : basename(entry, '.ts'));
+entries.push(join(root, 'service/worker.ts'));
 // `--out DIR` builds elsewhere (tests that run the bundles build their own copy).
 const outArg = process.argv.indexOf('--out');
 const outDir = outArg > 0 && process.argv[outArg + 1] ? process.argv[outArg + 1] : join(root, 'dist');
 mkdirSync(outDir, { recursive: true });
 await Promise.all(entries.map(async (entry) => {
-  const outfile = join(outDir, basename(entry, '.ts') + '.js');
+  const outfile = join(outDir, outName(entry) + '.js');
   await build({
     entryPoints: [entry],
     outfile,
@@ -31,6 +35,10 @@ await Promise.all(entries.map(async (entry) => {
     // CommonJS dependencies bundled into ESM still call require() for node builtins.
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __dlgCreateRequire } from 'node:module';\nconst require = __dlgCreateRequire(import.meta.url);" },
     logLevel: 'warning',
+    // only the sources (tests) bundle the translator worker on the fly with it
+    external: ['esbuild'],
   });
   chmodSync(outfile, 0o755);
 }));
+
+await buildViews();

@@ -1,6 +1,7 @@
 // dlg-translate: LG/LGT (or a PGT) → filled LG, PGT, partitioned PGT or PG.
 // Exit codes: 0 done, 1 the graph has errors, 2 usage error.
 
+import { basename } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CODES, error, hasErrors, type Diagnostic, type Result } from '../diagnostics.ts';
 import { fetchNodes, parseNodeList } from '../map/index.ts';
@@ -15,7 +16,7 @@ import { fillStepFromCli } from './fill-options.ts';
 import { printDiagnostics, type ReportFormat } from './report.ts';
 
 interface Opts {
-  emit: EmitKind;
+  emit: EmitKind | 'html';
   output?: string;
   pretty?: boolean;
   summary?: boolean;
@@ -52,9 +53,9 @@ function positiveInt(v: string): number {
 
 const program = new Command()
   .name('dlg-translate')
-  .description('Translate a DALiuGE logical graph (template) into a physical graph template')
+  .description('Translate a DALiuGE logical graph (template) into a physical graph template\n(`dlg-translate serve --help`: the translator service for EAGLE)')
   .argument('<input>', "logical graph (.graph/.json), or a PGT drop list; '-' reads stdin")
-  .option('--emit <kind>', 'what to write: lg (filled logical graph), pgt (drops), pgtp (drops with node/island labels), pg (drops on hosts)', choice(['lg', 'pgt', 'pgtp', 'pg'] as const), 'pgt')
+  .option('--emit <kind>', 'what to write: lg (filled logical graph), pgt (drops), pgtp (drops with node/island labels), pg (drops on hosts), html (the graph viewer as one self-contained file)', choice(['lg', 'pgt', 'pgtp', 'pg', 'html'] as const), 'pgt')
   .option('-o, --output <file>', 'write here instead of stdout (written only if the whole run succeeds)')
   .option('--pretty', 'indent the JSON output')
   .option('--summary', 'print drops per node and construct, totals and the widest fan-in/out to stderr')
@@ -121,7 +122,15 @@ async function placeOptions(o: Opts): Promise<Result<Omit<PlaceOptions, 'target'
   };
 }
 
+/** --emit html shows what the other options make: a PG with --nodes, a partitioned PGT with -a/-N/-i, else the PGT. */
+function htmlSource(o: Opts): EmitKind {
+  if (o.nodes !== undefined || o.nodesFrom !== undefined) return 'pg';
+  return o.algorithm !== undefined || o.partitions !== undefined || o.islands > 1 ? 'pgtp' : 'pgt';
+}
+
 async function main(argv: string[]): Promise<number> {
+  // `dlg-translate serve`: EAGLE's translator service (reference §7.11).
+  if (argv[2] === 'serve') return (await import('../../service/cli.ts')).serve(argv.slice(3));
   try {
     program.parse(argv);
   } catch (e) {
@@ -129,7 +138,9 @@ async function main(argv: string[]): Promise<number> {
     throw e;
   }
   const [file] = program.args;
-  const o = program.opts<Opts>();
+  const given = program.opts<Opts>();
+  const html = given.emit === 'html';
+  const o: Opts & { emit: EmitKind } = { ...given, emit: html ? htmlSource(given) : (given.emit as EmitKind) };
   const diagnostics: Diagnostic[] = [];
   const report = () => printDiagnostics(diagnostics, { format: o.format, stream: process.stderr });
 
@@ -160,6 +171,12 @@ async function main(argv: string[]): Promise<number> {
   if (o.summary && t.value.kind === 'table') process.stderr.write(formatSummary(summarise(t.value.table)));
   if (o.summary && t.value.kind !== 'lg' && t.value.placed?.plan) process.stderr.write(formatPlan(t.value.placed.plan));
   try {
+    if (html && t.value.kind !== 'lg') {
+      const { htmlOfTranslation } = await import('../../views/html.ts');
+      await writeOutput(o.output, [htmlOfTranslation(t.value, file === '-' ? 'stdin' : basename(file), o.oidPrefix)]);
+      report();
+      return 0;
+    }
     await writeOutput(o.output, (pool) => outputChunks(t.value!, { oidPrefix: o.oidPrefix, pretty: o.pretty, zerorun: o.zerorun, app: o.app, pool }));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -21,3 +21,4 @@ export { Clustering, edgesByWeight, edgeSources, type DopCaps } from './clusteri
 export { PolyForest } from './polyforest.ts';
 export { Random } from './random.ts';
 export { randomDag, scatterGatherDag, type ScatterGatherShape } from './synthetic.ts';
+export { timeline, packLanes, type Timeline, type Lanes } from './timeline.ts';

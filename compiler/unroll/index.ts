@@ -44,7 +44,7 @@ export function unroll(lg: LogicalGraph, options: UnrollOptions = {}): Result<Dr
     const node = lg.nodes[biggest.node];
     const why = props.chain[biggest.node].map((c) => `${lg.nodes[c].construct} '${lg.nodes[c].name}' (${props.dop[c]})`).join(' > ');
     const raise = maxDrops < 0x7fffffff ? `; if that is intended and the machine has the memory, raise the limit with --max-drops N (at most ${0x7fffffff})` : '';
-    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${count(n)} drops, more than the limit of ${count(maxDrops)}: the largest node is '${node?.name}' with ${count(biggest.count)} drops${why ? `, made by ${why}` : ''}${raise}`, at(node?.origin)));
+    diagnostics.push(error(CODES.TOO_MANY_DROPS, `the graph unrolls to ${count(n)} drops, more than the limit of ${count(maxDrops)}: the largest node is '${node?.name}' with ${count(biggest.count)} drops${why ? `, made by ${why}` : ''}${raise}`, at(node?.origin, { count: n })));
     return { diagnostics };
   }
 

@@ -207,6 +207,7 @@ export abstract class AppDrop extends Drop {
   protected setExecStatus(to: number): void {
     if (this.execStatus === to) return;
     this.execStatus = to;
+    this.host.execStatusChanged(this);
     if (this.host.listening) this.host.emit(this.event('execStatus', this.status, to));
   }
 

@@ -44,6 +44,8 @@ export interface DropHost {
   readonly listening: boolean;
   emit(event: DropEvent): void;
   statusChanged(drop: Drop, from: number, to: number): void;
+  /** An app's execution status changed (the dashboard counts the apps running now). */
+  execStatusChanged(app: AppDrop): void;
   /** A leaf finished (app: producerFinished, data: dropCompleted). */
   leafDone(drop: Drop): void;
   /** All of an app's inputs are accounted for: queue it for its decision (run, fail or skip). */

@@ -6,6 +6,7 @@ import type { LogRecord } from '../drops/drop.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import type { DropStatus, StatusSummary } from '../session/session.ts';
 import type { Relation, RemoteEvent } from '../session/remote.ts';
+import type { ProgressOptions, SessionOutline, SessionProgress } from './progress.ts';
 
 export interface SessionListEntry {
   sessionId: string;
@@ -45,6 +46,14 @@ export interface DropManager {
   graphStatus(sessionId: string): Promise<Record<string, DropStatus>>;
   /** Our extension: drop counts per status, cheap at any graph size. */
   graphSummary(sessionId: string): Promise<StatusSummary>;
+  /**
+   * Our extension, for the session dashboard: the graph grouped by LG node. Optional: the REST
+   * layer falls back to one built from graph() (engine/managers/progress.ts says how composite
+   * managers combine their children's).
+   */
+  graphOutline?(sessionId: string): Promise<SessionOutline>;
+  /** Our extension: per-state counts per group, failed drops, drops of expanded groups; optional as above. */
+  graphProgress?(sessionId: string, opts: ProgressOptions): Promise<SessionProgress>;
   addGraphSpec(sessionId: string, graph: unknown): Promise<void>;
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;
   reproStatus(sessionId: string): Promise<boolean>;

@@ -12,13 +12,14 @@ import type { DropClass } from '../drops/registry.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import { forbiddenPath, invalidGraph, invalidSessionState, messageOf, noData, noDrop } from '../errors.ts';
 import { PathRefused } from '../drops/confine.ts';
-import { DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
+import { AppState, DROP_STATE_COUNT, DropState, SessionState, sessionStateName } from '../states.ts';
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
 import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
 import { refuseCycles } from './cycles.ts';
 import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
+import { ProgressTracker, outlineOfSpecs, type ProgressOptions, type SessionOutline, type SessionProgress } from '../managers/progress.ts';
 
 export interface SessionOptions {
   sessionId: string;
@@ -55,6 +56,8 @@ export class Session implements DropHost {
   reprodata: Record<string, unknown> | undefined;
   listening = false;
   readonly counts: number[] = new Array(DROP_STATE_COUNT).fill(0);
+  /** Changes whenever a drop changes state: the dashboard's progress is recomputed only then. */
+  version = 0;
 
   private readonly scheduler: Scheduler;
   private readonly remote: RemoteEventSink;
@@ -342,9 +345,14 @@ export class Session implements DropHost {
 
   statusChanged(drop: Drop, from: number, to: number): void {
     if (drop.flags & F_PROXY) return;
+    this.version++;
     this.counts[from]!--;
     this.counts[to]!++;
     if (to === DropState.ERROR) this.errorCount++;
+  }
+
+  execStatusChanged(app: AppDrop): void {
+    if ((app.flags & F_PROXY) === 0) this.version++;
   }
 
   leafDone(drop: Drop): void {
@@ -403,6 +411,28 @@ export class Session implements DropHost {
     const out: Record<string, DropStatus> = Object.create(null);
     for (const d of this.drops) out[d.oid] = d instanceof AppDrop ? { status: d.status, execStatus: d.execStatus } : { status: d.status };
     return out;
+  }
+
+  private tracker: { size: number; t: ProgressTracker } | undefined;
+
+  /** The dashboard's tracker, rebuilt when specs were appended since. O(specs) when (re)built. */
+  private progressTracker(): ProgressTracker {
+    if (this.tracker?.size !== this.specs.length) {
+      const { outline, groupOf } = outlineOfSpecs(this.specs as unknown as Record<string, unknown>[]);
+      this.tracker = { size: this.specs.length, t: new ProgressTracker(outline, groupOf) };
+    }
+    return this.tracker.t;
+  }
+
+  outline(): SessionOutline {
+    return this.progressTracker().outline;
+  }
+
+  progress(opts: ProgressOptions = {}): SessionProgress {
+    const drops = this.drops;
+    const specs = this.specs;
+    return this.progressTracker().progress(this.status, [...this.counts], this.version, (i) => drops[i]?.status ?? DropState.INITIALIZED, (i) => specs[i]!.oid, opts,
+      (i) => { const d = drops[i]; return d instanceof AppDrop && d.execStatus === AppState.RUNNING; });
   }
 
   summary(): StatusSummary {

@@ -153,7 +153,9 @@ test('with a token every route needs it (401), the client and the HTML views car
   t.true(home.text.includes(`/session?sessionId=tok&#38;token=${token}`), home.text);
   t.is(home.headers['referrer-policy'], 'no-referrer');
   const page = await rawCall(node.port, 'GET', `/session?sessionId=tok&token=${token}`);
-  t.true(page.text.includes(`/api/sessions/tok/logs?token=${token}`));
+  // The dashboard's script gets the token and adds it to its requests and links.
+  t.true(page.text.includes(`"token":"${token}"`) && page.text.includes(`/static/views/session.js?token=${token}`), page.text);
+  t.is((await rawCall(node.port, 'GET', `/api/sessions/tok/graph/progress?token=${token}`)).status, 200);
   t.is((await rawCall(node.port, 'GET', `/api/sessions/tok/logs?token=${token}`)).status, 200);
   t.is((await rawCall(node.port, 'POST', `/api/stop?token=${token}`)).status, 401, 'POST needs the header');
 });

@@ -12,6 +12,7 @@ import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remot
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
+import type { ProgressOptions } from '../progress.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -148,6 +149,14 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async graphSummary(sessionId: string) {
     return this.session(sessionId).summary();
+  }
+
+  async graphOutline(sessionId: string) {
+    return this.session(sessionId).outline();
+  }
+
+  async graphProgress(sessionId: string, opts: ProgressOptions) {
+    return this.session(sessionId).progress(opts);
   }
 
   async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 // The small HTML pages of the managers (dashboard, session view, drop log view). They are
 // not part of the API; they exist so a browser pointed at a manager shows something useful.
 
-import { dropStateName, sessionStateName } from '../../states.ts';
+import { sessionStateName } from '../../states.ts';
 import type { DropLogs, SessionListEntry } from '../manager.ts';
 
 export function escapeHtml(s: string): string {
@@ -32,16 +32,6 @@ export function dashboard(kind: string, sessions: SessionListEntry[], token?: st
     })
     .join('');
   return page(`dlg-ts ${kind}`, `<table><tr><th>session</th><th>status</th><th>drops</th></tr>${rows}</table>`);
-}
-
-export function sessionPage(sessionId: string, status: SessionListEntry['status'], drops: [oid: string, status: number][], token?: string): string {
-  const id = encodeURIComponent(sessionId);
-  const rows = drops
-    .slice(0, 5000)
-    .map(([oid, st]) => `<tr><td><a href="${escapeHtml(withToken(`/sessions/${id}/graph/drop/${encodeURIComponent(oid)}`, token))}">${escapeHtml(oid)}</a></td><td>${dropStateName(st)}</td></tr>`)
-    .join('');
-  const more = drops.length > 5000 ? `<p>… and ${drops.length - 5000} more drops</p>` : '';
-  return page(`Session ${sessionId}`, `<p>Status: ${statusText(status)} · <a href="${escapeHtml(withToken(`/api/sessions/${id}/logs`, token))}">session log</a></p><table>${rows}</table>${more}`);
 }
 
 export function dropPage(info: DropLogs): string {

@@ -8,8 +8,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { DropManager } from '../manager.ts';
 import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
 import { formParams, jsonBody, requireContentType } from './body.ts';
-import { dashboard, dropPage, sessionPage } from './html.ts';
+import { dashboard, dropPage } from './html.ts';
 import { DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from './security.ts';
+import { sessionPage } from '../../../views/pages.ts';
+import { registerViewAssets } from '../../../views/assets.ts';
+import { DefaultProgress, type ProgressOptions } from '../progress.ts';
 
 export interface RestOptions {
   /** Largest accepted request body, compressed or not, in bytes. */
@@ -122,6 +125,25 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/graph/status', async (req, reply) => sendJson(reply, await m.graphStatus(id(req))));
   app.get('/api/sessions/:id/graph/summary', async (req, reply) => sendJson(reply, await m.graphSummary(id(req))));
 
+  // The session dashboard's compact routes (engine/managers/progress.ts); a manager without
+  // its own implementation gets the default one built from graph() and graphStatus().
+  const fallback = new DefaultProgress();
+  app.get('/api/sessions/:id/graph/outline', async (req, reply) => {
+    await m.sessionStatus(id(req));
+    return sendJson(reply, m.graphOutline ? await m.graphOutline(id(req)) : await fallback.outline(m, id(req)));
+  });
+  app.get('/api/sessions/:id/graph/progress', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const limit = (v: string | undefined, max: number) => (v !== undefined && /^\d+$/.test(v) ? Math.min(Number(v), max) : undefined);
+    const opts: ProgressOptions = {
+      expand: q.expand ? q.expand.split(',').filter(Boolean).slice(0, 50) : [],
+      expandLimit: limit(q.expandLimit, 5000),
+      failedLimit: limit(q.failedLimit, 1000),
+    };
+    await m.sessionStatus(id(req));
+    return sendJson(reply, m.graphProgress ? await m.graphProgress(id(req), opts) : await fallback.progress(m, id(req), opts));
+  });
+
   app.post('/api/sessions/:id/graph/append', async (req, reply) => {
     const sessionId = id(req);
     await m.sessionStatus(sessionId); // 404 before 415: the session is the first thing wrong
@@ -156,11 +178,13 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
 
   // HTML views.
   app.get('/', async (req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req))));
+  // The live session dashboard (views/web/session.ts): a page shell; the data comes from the
+  // outline and progress routes above (the token, if any, goes along with every request).
+  registerViewAssets(app);
   app.get('/session', async (req, reply) => {
     const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
-    const [status, graphStatus] = await Promise.all([m.sessionStatus(sessionId), m.graphStatus(sessionId).catch(() => ({}))]);
-    const drops = Object.entries(graphStatus).map(([o, s]) => [o, s.status] as [string, number]);
-    return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, status, drops, queryToken(req)));
+    await m.sessionStatus(sessionId);
+    return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, opts.kind ?? 'manager', queryToken(req)));
   });
   app.get('/sessions/:id/graph/drop/:oid', async (req, reply) =>
     reply.type('text/html; charset=utf-8').send(dropPage(await m.dropLogs(id(req), oid(req)))),
