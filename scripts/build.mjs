@@ -41,4 +41,6 @@ await Promise.all(entries.map(async (entry) => {
   chmodSync(outfile, 0o755);
 }));
 
-await buildViews();
+// The browser views are served from the repository's dist/views; a build elsewhere (--out)
+// is for the commands only and leaves them alone.
+if (outDir === join(root, 'dist')) await buildViews();
