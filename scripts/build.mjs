@@ -41,6 +41,5 @@ await Promise.all(entries.map(async (entry) => {
   chmodSync(outfile, 0o755);
 }));
 
-// The browser views are served from the repository's dist/views; a build elsewhere (--out)
-// is for the commands only and leaves them alone.
-if (outDir === join(root, 'dist')) await buildViews();
+// Beside the commands, where the servers look for them.
+await buildViews(join(outDir, 'views'));
