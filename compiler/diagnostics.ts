@@ -33,7 +33,8 @@ export interface Origin {
 /**
  * The code registry. Ranges: 1xxx load, 2xxx fill, 3xxx validate (semantic rules),
  * 4xxx unroll, 5xxx schedule/partition, 6xxx map, 7xxx deploy/engine, 9xxx usage.
- * Codes are stable: never renumber, only add.
+ * Codes are stable: never renumber, only add. Retired (never emitted, removed), not to be
+ * reused: DLG1008-1010, DLG3019, DLG4002, DLG6007, DLG7101, DLG7102, DLG7201.
  */
 export const CODES = {
   // load
@@ -44,9 +45,6 @@ export const CODES = {
   PALETTE_NOT_GRAPH: 'DLG1005',
   PG_WHERE_LG_EXPECTED: 'DLG1006',
   EMPTY_GRAPH: 'DLG1007',
-  BAD_NODE: 'DLG1008',
-  BAD_LINK: 'DLG1009',
-  BAD_FIELD: 'DLG1010',
   LEGACY_CONVERTED: 'DLG1011',
   READ_FAILED: 'DLG1012',
   BAD_DROP_LIST: 'DLG1013',
@@ -85,7 +83,6 @@ export const CODES = {
   NOT_HIERARCHICAL: 'DLG3016',
   LINK_TO_NON_EXECUTABLE: 'DLG3017',
   DUPLICATE_LINK: 'DLG3018',
-  BAD_LINK_ENDPOINT: 'DLG3019',
   PGT_MISSING_OID: 'DLG3101',
   PGT_DUPLICATE_OID: 'DLG3102',
   PGT_UNKNOWN_OID: 'DLG3103',
@@ -95,7 +92,6 @@ export const CODES = {
   PGT_MISSING_DROPCLASS: 'DLG3107',
   // unroll
   MULTIPLICITY_MISMATCH: 'DLG4001',
-  UNSUPPORTED_CONSTRUCT: 'DLG4002',
   UNKNOWN_DROPCLASS: 'DLG4003',
   BAD_GATHER_INPUT: 'DLG4004',
   BAD_GROUPBY_INPUT: 'DLG4005',
@@ -117,7 +113,6 @@ export const CODES = {
   MAP_BAD_NODES_ANSWER: 'DLG6004',
   MAP_FETCH_FAILED: 'DLG6005',
   MAP_BAD_ISLAND_COUNT: 'DLG6006',
-  MAP_UNPLACED_DROP: 'DLG6007',
   MAP_CO_HOSTED: 'DLG6008',
   // deploy/engine (owned by engine/: dlg-deploy, dlg-engine)
   DEPLOY_CONNECTION: 'DLG7001',
@@ -126,9 +121,6 @@ export const CODES = {
   DEPLOY_NEEDS_TRANSLATOR: 'DLG7004',
   SLURM_BAD_OPTION: 'DLG7301',
   SLURM_SUBMIT_FAILED: 'DLG7302',
-  SESSION_FAILED: 'DLG7101',
-  SESSION_CANCELLED: 'DLG7102',
-  ENGINE_BAD_OPTION: 'DLG7201',
   ENGINE_LISTEN_FAILED: 'DLG7202',
   // usage
   USAGE: 'DLG9001',

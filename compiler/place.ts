@@ -78,16 +78,17 @@ export function placeTable(t: DropTable, opts: PlaceOptions): Result<Placed> {
 
 /**
  * Partitions and maps a drop list, in place. A list whose drops all carry template labels
- * (a partitioned PGT) is only mapped to hosts, as the reference's `dlg map` does.
+ * (a partitioned PGT) is only mapped to hosts, as the reference's `dlg map` does. `dagOf`
+ * builds the scheduling DAG when the caller already holds the resolved relationships.
  */
-export function placeDropList(drops: Record<string, unknown>[], opts: PlaceOptions): Result<Placed | undefined> {
+export function placeDropList(drops: Record<string, unknown>[], opts: PlaceOptions, dagOf: (diagnostics: Diagnostic[]) => SchedulingDag = (ds) => dagFromDropSpecs(drops, ds)): Result<Placed | undefined> {
   const labelled = drops.length > 0 && drops.every((d) => typeof d.node === 'string' && d.node.startsWith('#') && typeof d.island === 'string');
   if (labelled && opts.target === 'pg' && opts.algorithmGiven !== true) {
     const diagnostics: Diagnostic[] = resourceMap(drops, opts.nodes ?? [], opts.numIslands ?? 1, opts.coHostDim);
     return hasErrors(diagnostics) ? { diagnostics } : { value: undefined, diagnostics };
   }
   const dagDiagnostics: Diagnostic[] = [];
-  const dag = dagFromDropSpecs(drops, dagDiagnostics);
+  const dag = dagOf(dagDiagnostics);
   const r = placeDag(dag, opts);
   if (!r.value) return { diagnostics: [...dagDiagnostics, ...r.diagnostics] };
   let i = 0;

@@ -19,17 +19,18 @@ export const MIRROR: Readonly<Record<RelationList, RelationList>> = {
   streamingInputs: 'streamingConsumers',
 };
 
-/** The oid an entry names, or undefined when the entry is not one of the two forms. */
+/**
+ * The oid an entry names, or undefined when the entry is not one of the two forms.
+ * Reflect.ownKeys, not for-in or Object.keys: every `{oid: port}` object parsed from JSON has
+ * a hidden class of its own, and those two build an enumeration cache for each one, which
+ * cost more than parsing the file did.
+ */
 export function entryOid(e: unknown): string | undefined {
   if (typeof e === 'string') return e;
   if (typeof e === 'number') return String(e);
   if (e !== null && typeof e === 'object' && !Array.isArray(e)) {
-    let only: string | undefined;
-    for (const k in e) {
-      if (only !== undefined) return undefined; // more than one key: not an entry
-      only = k;
-    }
-    return only;
+    const keys = Reflect.ownKeys(e);
+    return keys.length === 1 && typeof keys[0] === 'string' ? keys[0] : undefined;
   }
   return undefined;
 }

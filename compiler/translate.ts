@@ -2,12 +2,13 @@
 // The CLIs (dlg-translate, dlg-deploy) are thin shells over this.
 
 import { CODES, error, hasErrors, type Diagnostic, type Result } from './diagnostics.ts';
-import { dropListChunks, normaliseDropList } from './emit/droplist.ts';
+import { dropListChunks, moderniseDropList, normaliseWith } from './emit/droplist.ts';
 import { pgtChunks, type PgtOptions } from './emit/pgt.ts';
 import { buildLogicalGraph, type LoadedInput } from './load/index.ts';
 import type { LogicalGraph, OjsDocument } from './model.ts';
+import { dagFromRelations } from './schedule/dag.ts';
 import { unroll, type DropTable, type UnrollOptions } from './unroll/index.ts';
-import { checkLogicalGraph } from './validate/index.ts';
+import { checkDropList, checkLogicalGraph, dropListContext } from './validate/index.ts';
 import { placeDropList, placeTable, type Placed, type PlaceOptions } from './place.ts';
 
 export type EmitKind = 'lg' | 'pgt' | 'pgtp' | 'pg';
@@ -33,10 +34,17 @@ export function translate(input: LoadedInput, options: TranslateOptions): Result
     if (options.emit === 'lg') {
       return { diagnostics: [error(CODES.PG_WHERE_LG_EXPECTED, 'the input is a drop list (PGT or PG): it cannot be turned back into a logical graph; --emit lg needs an LG or LGT', { file: input.file })] };
     }
-    const drops = normaliseDropList(input.drops);
+    // The drop-list rules of dlg-validate, over the list as the translator reads it (2022-era
+    // forms converted); their relationship tables then serve the normalisation.
+    const found: Diagnostic[] = [];
+    const ctx = dropListContext(moderniseDropList(input.drops), input.file, found, input.reprodata, input.graphName !== undefined);
+    checkDropList(ctx);
+    diagnostics.push(...found);
+    if (hasErrors(diagnostics)) return { diagnostics };
+    const drops = normaliseWith(ctx);
     let placed: Placed | undefined;
     if (options.emit === 'pgtp' || options.emit === 'pg') {
-      const p = placeDropList(drops, placeOptions(options, options.emit));
+      const p = placeDropList(drops, placeOptions(options, options.emit), (ds) => dagFromRelations(drops, ctx.relation, ds));
       diagnostics.push(...p.diagnostics.map((d) => ({ file: input.file, ...d })));
       if (hasErrors(diagnostics)) return { diagnostics };
       placed = p.value;

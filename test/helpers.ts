@@ -1,15 +1,16 @@
-// Shared test helpers: where the reference fixtures live and a one-call translation.
-import { existsSync, readFileSync } from 'node:fs';
+// Shared test helpers: where the reference fixtures live and a one-call translation. Only
+// paths here: a test reads the reference fixtures inside its `needsShared(test)` block.
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLogicalGraph, loadFile, loadValue } from '../compiler/load/index.ts';
 import type { LogicalGraph } from '../compiler/model.ts';
 import { unroll, type DropTable, type UnrollOptions } from '../compiler/unroll/index.ts';
 import { pgtChunks } from '../compiler/emit/pgt.ts';
+import { referenceFixtures } from './shared.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const shared = resolve(repoRoot, '../shared/fixtures/daliuge');
-if (!existsSync(shared)) throw new Error(`the shared fixtures are missing: ${shared}`);
+export const shared = referenceFixtures;
 export const lgDir = join(shared, 'translator/logical_graphs');
 
 export function lgOf(file: string): LogicalGraph {

@@ -1,21 +1,29 @@
 // A drop list read from a file (a PGT or PG made by us or by DALiuGE), normalised so that
 // later stages can start from it: legacy forms converted, relationship entries stored on
-// both ends and de-duplicated by (oid, port). O(drops + relationship entries).
+// both ends and de-duplicated by (oid, port). Only the drops that change are copied: a list
+// that is already normal (ours always is) passes through as the same objects, so a 10^5-drop
+// PGT costs little more than parsing and printing it. O(drops + relationship entries).
+
+import type { DropListContext } from '../validate/context.ts';
+import { makeDropListContext } from '../validate/context.ts';
 
 type Spec = Record<string, unknown>;
 type Entry = string | Record<string, unknown>;
 
-/** [list on this drop, list on the other drop] (§3.8). */
-const PAIRS = Object.entries(MIRROR) as [RelationList, RelationList][];
-
 export { entryOid } from '../relations.ts';
 import { entryOid, MIRROR, type RelationList } from '../relations.ts';
 
+const LISTS = Object.keys(MIRROR) as RelationList[];
+
 function entryPort(e: Entry): unknown {
-  return typeof e === 'string' ? null : (e as Record<string, unknown>)[Object.keys(e)[0]];
+  return typeof e === 'string' ? null : (e as Record<string, unknown>)[entryOid(e)!];
 }
 
-/** Converts the 2022-era forms (§1.11): `/` in iids, `type`/`app`/`storage` instead of categoryType/dropclass. */
+/** The 2022-era forms (§1.11): `/` in iids, `type`/`app`/`storage` instead of categoryType/dropclass. */
+function isOldForm(s: Spec): boolean {
+  return (typeof s.iid === 'string' && s.iid.includes('/')) || s.categoryType === undefined || (s.category === undefined && typeof s.dt === 'string');
+}
+
 function modernise(spec: Spec): Spec {
   const s: Spec = { ...spec };
   if (typeof s.iid === 'string' && s.iid.includes('/')) s.iid = s.iid.replace(/\//g, '-');
@@ -31,62 +39,69 @@ function modernise(spec: Spec): Spec {
   return s;
 }
 
+/** The list with the 2022-era drops converted (copies); the other drops are the same objects. */
+export function moderniseDropList(drops: readonly Spec[]): Spec[] {
+  return drops.map((d) => (isOldForm(d) ? modernise(d) : d));
+}
+
 /**
- * Returns new spec objects; the input is not modified. Entries naming oids that are not in
- * the list are kept (they may live on another node, §4.3).
+ * The normal form of a drop list: drops that change are new objects, the others are the
+ * input's, which is never modified. Entries naming oids that are not in the list are kept
+ * (they may live on another node, §4.3); malformed entries are dropped.
  */
 export function normaliseDropList(drops: readonly Spec[]): Spec[] {
-  const out = drops.map(modernise);
-  const byOid = new Map<string, Spec>();
-  for (const d of out) byOid.set(String(d.oid), d);
-  // Seen (list, other oid, port) per drop, so every entry appears once.
-  const seen = new Map<Spec, Set<string>>();
-  const has = (d: Spec, list: string, oid: string, port: unknown) => {
-    let s = seen.get(d);
-    if (!s) seen.set(d, (s = new Set()));
-    const key = `${list}\u0000${oid}\u0000${port === null || port === undefined ? '\u0001' : String(port)}`;
-    if (s.has(key)) return true;
-    s.add(key);
-    s.add(`${list}\u0000${oid}`); // any port: lets the far-end check below stay O(1)
-    return false;
+  return normaliseWith(makeDropListContext(moderniseDropList(drops), '-', []));
+}
+
+/**
+ * The same, from the validation context of a modernised list (dlg-translate validates first,
+ * so the relationships are read once).
+ */
+export function normaliseWith(ctx: DropListContext): Spec[] {
+  const out = ctx.drops.slice();
+  const copied = new Set<number>();
+  const own = (i: number): Spec => {
+    if (!copied.has(i)) {
+      copied.add(i);
+      out[i] = { ...out[i]! };
+    }
+    return out[i]!;
   };
-  const fresh = new Map<Spec, Record<string, Entry[]>>();
-  const push = (d: Spec, list: string, e: Entry) => {
-    let lists = fresh.get(d);
-    if (!lists) fresh.set(d, (lists = {}));
-    (lists[list] ??= []).push(e);
-  };
-  for (const d of out) {
-    for (const [list] of PAIRS) {
+  // Repeated or malformed entries: rebuild that drop's lists, each (oid, port) once.
+  for (const i of ctx.irregular()) {
+    const d = out[i]!;
+    for (const list of LISTS) {
       const v = d[list];
       if (!Array.isArray(v)) continue;
+      const seen = new Set<string>();
+      const kept: Entry[] = [];
       for (const e of v as Entry[]) {
         const oid = entryOid(e);
         if (oid === undefined) continue;
-        if (!has(d, list, oid, entryPort(e))) push(d, list, e);
+        const port = entryPort(e);
+        const key = `${oid}\u0000${port === null || port === undefined ? '\u0001' : String(port)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        kept.push(e);
       }
+      if (kept.length === v.length) continue; // two ports to one drop: nothing to remove
+      if (kept.length) own(i)[list] = kept;
+      else delete own(i)[list];
     }
   }
-  // Add the missing far ends: a.outputs ∋ b ⇒ b.producers ∋ a (port names are the far drop's own, unknown here).
-  for (const d of out) {
-    const oid = String(d.oid);
-    for (const [list, mirror] of PAIRS) {
-      const v = fresh.get(d)?.[list];
-      if (!v) continue;
-      for (const e of v) {
-        const other = byOid.get(entryOid(e)!);
-        if (!other) continue;
-        if (seen.get(other)?.has(`${mirror}\u0000${oid}`)) continue;
-        has(other, mirror, oid, null);
-        push(other, mirror, oid);
+  // The missing far ends: a.outputs ∋ b ⇒ b.producers ∋ a (the port names are the far
+  // drop's own, unknown here).
+  const grown = new Set<string>();
+  for (const { mirror, owners, others } of ctx.oneSided()) {
+    for (let k = 0; k < owners.length; k++) {
+      const j = others[k]!;
+      const d = own(j);
+      const key = `${j}\u0000${mirror}`;
+      if (!grown.has(key)) {
+        grown.add(key);
+        d[mirror] = Array.isArray(d[mirror]) ? [...(d[mirror] as Entry[])] : [];
       }
-    }
-  }
-  for (const d of out) {
-    const lists = fresh.get(d);
-    for (const [list] of PAIRS) {
-      if (lists?.[list]) d[list] = lists[list];
-      else delete d[list];
+      (d[mirror] as Entry[]).push(String(ctx.drops[owners[k]!]!.oid));
     }
   }
   return out;

@@ -140,7 +140,7 @@ export function buildLogicalGraph(filled: OjsDocument, file = '-', version = 'OJ
     if (!n || typeof n !== 'object') return;
     const raw = n as OjsNode;
     const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? String(raw.id) : '';
-    if (id === '' || seen.has(id)) return; // reported by validate (BAD_NODE / DUPLICATE_NODE_ID)
+    if (id === '' || seen.has(id)) return; // reported by validate (SCHEMA / DUPLICATE_NODE_ID)
     seen.add(id);
     if (raw.category === EXCLUSIVE_FORCE_NODE) {
       forceNodes.set(id, { name: typeof raw.name === 'string' ? raw.name : '', parentId: parentIdOf(raw), ptr: `/nodeDataArray/${i}` });

@@ -17,6 +17,8 @@ export interface Hierarchy {
 const STALL = 0.9;
 /** 2-hop matching starts when more than this fraction is unmatched. */
 const UNMATCHED_FOR_2HOP = 0.1;
+/** Vertices shuffled together when choosing the matching order (see visitOrder). */
+const SHUFFLE_BLOCK = 4096;
 /** Vertices of larger degree are not paired through a common neighbour. */
 const TWO_HOP_MAX_DEGREE = 64;
 
@@ -60,22 +62,28 @@ export function coarsen(g: PartGraph, coarsenTo: number, maxVwgt: number, rnd: R
 }
 
 /**
- * Visiting order for matching. The input order usually carries locality (grid rows, the
- * unroller's construct-by-construct order), so only n/8 random swaps are made rather than a
- * full shuffle: matching then forms regular blobs. Then a stable bucket sort by degree
- * capped at 0.7 × the average degree puts low-degree vertices first (sorted heavy-edge
- * matching) without reordering the bulk of a regular graph. O(n).
+ * Visiting order for matching: random, then a stable bucket sort by degree capped at 0.7 ×
+ * the average degree, which puts low-degree vertices first (sorted heavy-edge matching)
+ * without reordering the bulk of a regular graph. Random, not METIS's n/8 swaps of the input
+ * order: visited in grid rows, a vertex finds its left and upper neighbours taken and picks
+ * among two edges instead of four, so the matching is hardly "heavy-edge" and the coarse
+ * graphs lose the good cuts (+8% on a 300×300 lattice PGT, +11% on 1000×1000); DALiuGE-shaped
+ * DAGs do no worse. The shuffle is by blocks of SHUFFLE_BLOCK consecutive vertices, in random
+ * order and shuffled within, which partitions as well as a full shuffle at a third of the
+ * matching time (a block's vertices and edges stay in cache). O(n).
  */
 function visitOrder(g: PartGraph, rnd: Random, ws?: CoarsenWorkspace): Int32Array {
   const n = g.n;
   const perm = ws ? ws.perm.subarray(0, n) : new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
-  for (let s = Math.floor(n / 8); s > 0; s--) {
-    const i = rnd.int(n);
-    const j = rnd.int(n);
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
+  // Blocks of consecutive vertices in random order, each block shuffled.
+  const nb = Math.ceil(n / SHUFFLE_BLOCK);
+  const blocks = rnd.shuffle(Int32Array.from({ length: nb }, (_, b) => b));
+  let w = 0;
+  for (let q = 0; q < nb; q++) {
+    const start = w;
+    for (let v = blocks[q]! * SHUFFLE_BLOCK, end = Math.min(n, v + SHUFFLE_BLOCK); v < end; v++) perm[w++] = v;
+    rnd.shuffle(perm.subarray(start, w));
   }
   const cap = Math.max(0, Math.floor((0.7 * g.xadj[n]!) / Math.max(n, 1)));
   if (cap === 0) return perm;

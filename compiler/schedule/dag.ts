@@ -29,7 +29,7 @@ const BACKWARD_KEYS = UPSTREAM_LISTS;
 
 /** A relationship entry is `"oid"` or `{"oid": "port"}` (§3.8). */
 export { entryOid as relationOid } from '../relations.ts';
-import { DOWNSTREAM_LISTS, entryOid as relationOid, UPSTREAM_LISTS } from '../relations.ts';
+import { DOWNSTREAM_LISTS, entryOid as relationOid, UPSTREAM_LISTS, type RelationList } from '../relations.ts';
 
 /**
  * The drops of a PGT/PG document: unwraps the legacy `["name", [drops]]` form and skips
@@ -80,24 +80,7 @@ export function dagFromDropSpecs(specs: readonly object[], diagnostics: Diagnost
   const n = drops.length;
   const index = new Map<string, number>();
   for (let i = 0; i < n; i++) index.set(drops[i]!.oid as string, i);
-
-  const isApp = new Uint8Array(n);
-  const weight = new Float64Array(n);
-  const numCpus = new Int32Array(n);
-  let unknownCategories = 0;
-  for (let i = 0; i < n; i++) {
-    const d = drops[i]!;
-    const ct = d.categoryType;
-    const data = isDataCategory(ct);
-    if (!data && !(typeof ct === 'string' && APP_CATEGORIES.has(ct.toLowerCase()))) unknownCategories++;
-    isApp[i] = data ? 0 : 1;
-    weight[i] = parseWeight(d.weight) ?? 1;
-    numCpus[i] = data ? 1 : (parseWeight(d.num_cpus) ?? 1);
-  }
-  if (unknownCategories > 0) {
-    diagnostics.push(warning(CODES.SCHED_UNKNOWN_CATEGORY,
-      `${unknownCategories} drop(s) have a categoryType that is neither Data nor Application; scheduled as applications`));
-  }
+  const { isApp, weight, numCpus } = dropColumns(drops, diagnostics);
 
   // Collect (src, dst) pairs in DAG edge order, then group them by source (stable).
   let src: number[] = [];
@@ -120,13 +103,77 @@ export function dagFromDropSpecs(specs: readonly object[], diagnostics: Diagnost
       }
     }
   }
+  unknownOidWarning(unknown, diagnostics);
+  const dag = dagFromEdgeList(n, isApp, weight, numCpus, Int32Array.from(src), Int32Array.from(dst));
+  src = dst = [];
+  return dag;
+}
+
+/**
+ * The same DAG from relationship tables already resolved to drop indexes (-1: an unknown
+ * oid), such as the drop-list validation's: no entry is read again. `drops` are the specs,
+ * all with a string oid, in the tables' order.
+ */
+export function dagFromRelations(
+  drops: readonly Record<string, unknown>[],
+  relation: (list: RelationList) => { offsets: Int32Array; targets: Int32Array },
+  diagnostics: Diagnostic[] = [],
+): SchedulingDag {
+  const n = drops.length;
+  const { isApp, weight, numCpus } = dropColumns(drops, diagnostics);
+  let m = 0;
+  for (const k of [...FORWARD_KEYS, ...BACKWARD_KEYS]) m += relation(k).targets.length;
+  const src = new Int32Array(m);
+  const dst = new Int32Array(m);
+  let e = 0;
+  let unknown = 0;
+  for (const keys of [FORWARD_KEYS, BACKWARD_KEYS]) {
+    const forward = keys === FORWARD_KEYS;
+    const tables = keys.map(relation);
+    for (let i = 0; i < n; i++) {
+      for (const { offsets, targets } of tables) {
+        for (let x = offsets[i]!; x < offsets[i + 1]!; x++) {
+          const j = targets[x]!;
+          if (j < 0) { unknown++; continue; }
+          if (j === i) continue;
+          src[e] = forward ? i : j;
+          dst[e++] = forward ? j : i;
+        }
+      }
+    }
+  }
+  unknownOidWarning(unknown, diagnostics);
+  return dagFromEdgeList(n, isApp, weight, numCpus, src.subarray(0, e), dst.subarray(0, e));
+}
+
+/** Kind, weight and cores of every drop (§5.2, §5.6). */
+function dropColumns(drops: readonly Record<string, unknown>[], diagnostics: Diagnostic[]): { isApp: Uint8Array; weight: Float64Array; numCpus: Int32Array } {
+  const n = drops.length;
+  const isApp = new Uint8Array(n);
+  const weight = new Float64Array(n);
+  const numCpus = new Int32Array(n);
+  let unknownCategories = 0;
+  for (let i = 0; i < n; i++) {
+    const d = drops[i]!;
+    const ct = d.categoryType;
+    const data = isDataCategory(ct);
+    if (!data && !(typeof ct === 'string' && APP_CATEGORIES.has(ct.toLowerCase()))) unknownCategories++;
+    isApp[i] = data ? 0 : 1;
+    weight[i] = parseWeight(d.weight) ?? 1;
+    numCpus[i] = data ? 1 : (parseWeight(d.num_cpus) ?? 1);
+  }
+  if (unknownCategories > 0) {
+    diagnostics.push(warning(CODES.SCHED_UNKNOWN_CATEGORY,
+      `${unknownCategories} drop(s) have a categoryType that is neither Data nor Application; scheduled as applications`));
+  }
+  return { isApp, weight, numCpus };
+}
+
+function unknownOidWarning(unknown: number, diagnostics: Diagnostic[]): void {
   if (unknown > 0) {
     diagnostics.push(warning(CODES.SCHED_UNKNOWN_OID,
       `${unknown} relationship entr${unknown === 1 ? 'y names' : 'ies name'} an oid that is not in the graph; ignored`));
   }
-  const dag = dagFromEdgeList(n, isApp, weight, numCpus, Int32Array.from(src), Int32Array.from(dst));
-  src = dst = [];
-  return dag;
 }
 
 /**

@@ -1,7 +1,7 @@
 // A small seeded PRNG so that pso, the partitioner's tie-breaking and the synthetic graphs
 // are reproducible: the same seed gives the same numbers on every platform.
 
-/** xorshift128+ style generator on 32-bit lanes (sfc32). Period ≈ 2^128. */
+/** sfc32 (Chris Doty-Humphrey's small fast chaotic generator, 32-bit lanes): state 2^128, period at least 2^32. */
 export class Random {
   private a: number;
   private b: number;

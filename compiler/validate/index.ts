@@ -6,7 +6,7 @@ import { CODES, error, type Diagnostic } from '../diagnostics.ts';
 import { fillDocument, type FillOptions } from '../fill/index.ts';
 import { buildLogicalGraph, type LoadedInput } from '../load/index.ts';
 import type { LogicalGraph, OjsDocument } from '../model.ts';
-import { makeDropListContext, makeLgContext } from './context.ts';
+import { makeDropListContext, makeLgContext, type DropListContext } from './context.ts';
 import { DROP_LIST_RULES, LG_RULES } from './rules/index.ts';
 
 export interface ValidateOptions extends FillOptions {}
@@ -33,9 +33,20 @@ export function checkLogicalGraph(filled: OjsDocument, graph: LogicalGraph, file
 
 export function validateDropList(drops: readonly Record<string, unknown>[], file = '-', reprodata?: Record<string, unknown>, legacyWrapped = false): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ctx = makeDropListContext(drops, file, out, reprodata, legacyWrapped ? (i) => `/1/${i}` : undefined);
-  for (const rule of DROP_LIST_RULES) runRule(rule.name, () => rule.check(ctx), file, out);
+  checkDropList(dropListContext(drops, file, out, reprodata, legacyWrapped));
   return out;
+}
+
+/** The context the drop-list rules read; its relationship tables can serve after them. */
+export function dropListContext(drops: readonly Record<string, unknown>[], file: string, out: Diagnostic[], reprodata?: Record<string, unknown>, legacyWrapped = false): DropListContext {
+  return makeDropListContext(drops, file, out, reprodata, legacyWrapped ? (i) => `/1/${i}` : undefined);
+}
+
+/** The drop-list rules over a context; diagnostics go to the context's output. */
+export function checkDropList(ctx: DropListContext): void {
+  const out: Diagnostic[] = [];
+  for (const rule of DROP_LIST_RULES) runRule(rule.name, () => rule.check(ctx), ctx.file, out);
+  for (const d of out) ctx.report(d);
 }
 
 /**

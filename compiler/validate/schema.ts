@@ -45,6 +45,7 @@ function messageOf(e: ErrorObject, value: unknown): string {
     case 'required':
       return `missing required key '${(e.params as { missingProperty: string }).missingProperty}'`;
     case 'type': {
+      if (e.schemaPath.includes('relationList')) return `${subject} ${alternativesMessage(e.schemaPath)}`;
       const t = (e.params as { type: string | string[] }).type;
       const types = Array.isArray(t) ? t.join(' or ') : String(t).replace(',', ' or ');
       return `${subject} must be ${types}, found ${describeValue(value)}`;
@@ -53,7 +54,11 @@ function messageOf(e: ErrorObject, value: unknown): string {
       return `${subject} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(value)}`;
     case 'not':
       return e.schemaPath.endsWith('reprodata/not') ? `${subject} has an oid but is not a valid drop spec` : `${subject} must not be empty`;
+    case 'pattern':
+      // The only pattern, "[\s\S]", says "not empty" (cheaper for ajv than not/const).
+      return `${subject} must not be empty`;
     case 'anyOf':
+    case 'if':
       return `${subject} ${alternativesMessage(e.schemaPath)}`;
     default:
       return `${subject} ${e.message ?? 'is invalid'}`;
@@ -61,8 +66,8 @@ function messageOf(e: ErrorObject, value: unknown): string {
 }
 
 /**
- * Keeps one diagnostic per failure: the branch errors under an anyOf are replaced by the
- * anyOf itself. `locate` adds node/field keys for an instance path.
+ * Keeps one diagnostic per failure: the branch errors under an anyOf (or an if/then/else)
+ * are replaced by the anyOf itself. `locate` adds node/field keys for an instance path.
  */
 export function schemaDiagnostics(
   errors: readonly ErrorObject[],
@@ -71,11 +76,12 @@ export function schemaDiagnostics(
   prefix = '',
   max = 50,
 ): Diagnostic[] {
-  const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
-  const kept = errors.filter((e) => {
-    if (e.keyword === 'anyOf') return !anyOfs.some((a) => a !== e && e.instancePath.startsWith(a.instancePath) && e.schemaPath.startsWith(a.schemaPath));
-    return !anyOfs.some((a) => e.instancePath.startsWith(a.instancePath) && e.schemaPath.startsWith(a.schemaPath));
-  });
+  const alternatives = (e: ErrorObject) => e.keyword === 'anyOf' || e.keyword === 'if';
+  // An if/then/else error's branch errors live under .../then or .../else, beside .../if.
+  const scope = (a: ErrorObject) => (a.keyword === 'if' ? a.schemaPath.slice(0, -'if'.length) : a.schemaPath);
+  const anyOfs = errors.filter(alternatives);
+  const under = (e: ErrorObject, a: ErrorObject) => e.instancePath.startsWith(a.instancePath) && e.schemaPath.startsWith(scope(a));
+  const kept = errors.filter((e) => !anyOfs.some((a) => a !== e && under(e, a)));
   const out: Diagnostic[] = [];
   for (const e of kept.slice(0, max)) {
     const parts = pointerParts(e.instancePath);

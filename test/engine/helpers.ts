@@ -11,9 +11,11 @@ import { createNodeServer } from '../../engine/managers/node/rest.ts';
 import type { RestOptions } from '../../engine/managers/rest/server.ts';
 import { ManagerClient } from '../../engine/client/client.ts';
 import { submit, waitForSession } from '../../engine/client/deploy.ts';
+import { referenceFixtures } from '../shared.ts';
+
+export { referenceFixtures };
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const referenceFixtures = resolve(repoRoot, '../shared/fixtures/daliuge');
 export const engineFixtures = join(repoRoot, 'fixtures/engine');
 
 export function readJson<T = unknown>(path: string): T {

@@ -6,6 +6,9 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DropState, AppState, SessionState } from '../../engine/states.ts';
 import { fixture, referenceGraph, runThroughRest, startNode } from './helpers.ts';
+import { needsShared } from '../shared.ts';
+
+const withShared = needsShared(test);
 
 type Spec = Record<string, any>;
 
@@ -30,15 +33,17 @@ function ddBytes(pg: Spec[]): number {
   return value('count') * value('bs');
 }
 
-test('HelloWorld_simplePG.graph finishes and writes hello.txt', async (t) => {
-  const node = await startNode(t);
-  const pg = referenceGraph('HelloWorld_simplePG.graph') as Spec[];
-  const r = await runThroughRest(node, pg);
-  t.is(r.status, SessionState.FINISHED);
-  const app = pg.find((s) => s.categoryType === 'Application')!;
-  t.is(readFileSync(join(r.dir, 'hello.txt'), 'utf8'), `Hello ${app.greet}`);
-  t.deepEqual(r.drops[app.oid], { status: DropState.COMPLETED, execStatus: AppState.FINISHED });
-});
+if (withShared) {
+  test('HelloWorld_simplePG.graph finishes and writes hello.txt', async (t) => {
+    const node = await startNode(t);
+    const pg = referenceGraph('HelloWorld_simplePG.graph') as Spec[];
+    const r = await runThroughRest(node, pg);
+    t.is(r.status, SessionState.FINISHED);
+    const app = pg.find((s) => s.categoryType === 'Application')!;
+    t.is(readFileSync(join(r.dir, 'hello.txt'), 'utf8'), `Hello ${app.greet}`);
+    t.deepEqual(r.drops[app.oid], { status: DropState.COMPLETED, execStatus: AppState.FINISHED });
+  });
+}
 
 test('a hand-written HelloWorld_simple PG gives "Hello Everybody" in hello.txt', async (t) => {
   const node = await startNode(t);
@@ -49,22 +54,24 @@ test('a hand-written HelloWorld_simple PG gives "Hello Everybody" in hello.txt',
   t.deepEqual(readdirSync(r.dir).filter((f) => f.endsWith('.partial')), []);
 });
 
-for (const name of ['ddExamplePG.graph', 'ddExample_mixedPortsPG.graph']) {
-  test(`${name} runs dd into a generated file of count × bs bytes`, async (t) => {
-    // The graph reads /dev/urandom: absolute inputs need their directory named (--data-dir).
-    const node = await startNode(t, { dataDirs: ['/dev'] });
-    const pg = referenceGraph(name) as Spec[];
-    const r = await runThroughRest(node, pg);
-    t.is(r.status, SessionState.FINISHED);
-    const out = pg.find((s) => s.name === 'OutputFile')!;
-    const file = join(r.dir, expectedDefaultName(out.oid));
-    t.true(existsSync(file), `expected ${file}`);
-    t.is(statSync(file).size, ddBytes(pg));
-    for (const s of pg.filter((x) => x.oid)) t.not(r.drops[s.oid]!.status, DropState.ERROR, s.oid);
-    const dd = pg.find((s) => s.dropclass === 'dlg.apps.bash_shell_app.BashShellApp')!;
-    const logs = await node.client.dropLogs(r.sessionId, dd.oid);
-    t.true(logs.logs.some((l) => l.Message.includes(`of=${file}`)), 'the command names the output file');
-    // The data file path is reported by the drop data route.
-    t.deepEqual(await node.client.dropData(r.sessionId, out.oid), { filepath: file });
-  });
+if (withShared) {
+  for (const name of ['ddExamplePG.graph', 'ddExample_mixedPortsPG.graph']) {
+    test(`${name} runs dd into a generated file of count × bs bytes`, async (t) => {
+      // The graph reads /dev/urandom: absolute inputs need their directory named (--data-dir).
+      const node = await startNode(t, { dataDirs: ['/dev'] });
+      const pg = referenceGraph(name) as Spec[];
+      const r = await runThroughRest(node, pg);
+      t.is(r.status, SessionState.FINISHED);
+      const out = pg.find((s) => s.name === 'OutputFile')!;
+      const file = join(r.dir, expectedDefaultName(out.oid));
+      t.true(existsSync(file), `expected ${file}`);
+      t.is(statSync(file).size, ddBytes(pg));
+      for (const s of pg.filter((x) => x.oid)) t.not(r.drops[s.oid]!.status, DropState.ERROR, s.oid);
+      const dd = pg.find((s) => s.dropclass === 'dlg.apps.bash_shell_app.BashShellApp')!;
+      const logs = await node.client.dropLogs(r.sessionId, dd.oid);
+      t.true(logs.logs.some((l) => l.Message.includes(`of=${file}`)), 'the command names the output file');
+      // The data file path is reported by the drop data route.
+      t.deepEqual(await node.client.dropData(r.sessionId, out.oid), { filepath: file });
+    });
+  }
 }

@@ -9,7 +9,11 @@ import { CODES } from '../../compiler/diagnostics.ts';
 import { fill } from '../../compiler/fill/index.ts';
 import { buildLogicalGraph, loadSource } from '../../compiler/load/index.ts';
 import { validate } from '../../compiler/validate/index.ts';
-import { corpus, mutate, mutation, values, type Mutation } from './mutate.ts';
+import { loadCorpus, mutate, mutation, values, type Mutation } from './mutate.ts';
+import { needsShared } from '../shared.ts';
+
+// Without ../shared (outside CI) the fuzzing runs on the project's own fixtures only.
+const corpus = loadCorpus(needsShared(test));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

@@ -4,15 +4,25 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { graphConfigs, invalidDir, listFiles, logicalGraphs, shared } from '../validate/helpers.ts';
+import { graphConfigs, invalidDir, listFiles, logicalGraphs, repoRoot, shared } from '../validate/helpers.ts';
 
-export const files = [
-  ...listFiles(logicalGraphs, /\.graph$/),
-  ...listFiles(graphConfigs, /\.graph$/),
-  ...listFiles(join(shared, 'engine/graphs'), /\.(graph|json)$/).slice(0, 8),
-  ...listFiles(invalidDir, /\.(graph|json)$/),
-];
-export const corpus = files.map((f) => ({ name: basename(f), value: JSON.parse(readFileSync(f, 'utf8')) as unknown }));
+/**
+ * The graphs to mutate: the project's own fixtures, and with `withReference` (the caller's
+ * `needsShared(test)`) the reference graphs first.
+ */
+export function loadCorpus(withReference: boolean): { name: string; value: Json }[] {
+  const files = [
+    ...(withReference ? [
+      ...listFiles(logicalGraphs, /\.graph$/),
+      ...listFiles(graphConfigs, /\.graph$/),
+      ...listFiles(join(shared, 'engine/graphs'), /\.(graph|json)$/).slice(0, 8),
+    ] : []),
+    ...listFiles(invalidDir, /\.(graph|json)$/),
+    ...listFiles(join(repoRoot, 'fixtures/graphs'), /\.graph$/),
+    ...listFiles(join(repoRoot, 'fixtures/legacy'), /\.graph$/),
+  ];
+  return files.map((f) => ({ name: basename(f), value: JSON.parse(readFileSync(f, 'utf8')) as Json }));
+}
 
 export type Json = unknown;
 

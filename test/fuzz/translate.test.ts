@@ -8,7 +8,11 @@ import { hasErrors } from '../../compiler/diagnostics.ts';
 import { loadSource } from '../../compiler/load/index.ts';
 import { outputChunks, translate, type EmitKind } from '../../compiler/translate.ts';
 import { validateDropList } from '../../compiler/validate/index.ts';
-import { corpus, mutate, mutation } from './mutate.ts';
+import { loadCorpus, mutate, mutation } from './mutate.ts';
+import { needsShared } from '../shared.ts';
+
+// Without ../shared (outside CI) the fuzzing runs on the project's own fixtures only.
+const corpus = loadCorpus(needsShared(test));
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

@@ -7,6 +7,9 @@ import {
 } from '../../compiler/map/index.ts';
 import { ALGORITHM_NAMES } from '../../compiler/schedule/params.ts';
 import { allFixtureGraphs, loadSpec } from '../schedule/helpers.ts';
+import { needsShared } from '../shared.ts';
+
+const withShared = needsShared(test);
 
 const HOSTS = ['h0', 'h1:8001', 'h2', 'h3:8000', 'h4', 'h5', 'h6', 'h7', 'h8', 'h9'];
 
@@ -41,21 +44,23 @@ test('fetchNodes: GET <manager>/api/nodes, the manager first, default port 8001'
   t.is((await fetchNodes('m', http500)).diagnostics[0]!.code, 'DLG6005');
 });
 
-test('labels: every drop gets node "#<partition>" and island "#<island>"; trailing reprodata untouched', (t) => {
-  const specs = loadSpec('cont_img_mvp').map((d) => ({ ...d }));
-  specs.push({ rmode: '0' } as never);
-  const dag = dagFromDropSpecs(specs);
-  const plan = partitionDag(dag, { algorithm: 'mysarkar', numPartitions: 4, numIslands: 2 }).value!;
-  labelDrops(specs, plan.part, plan.islandOf);
-  const m = templateLabels(plan);
-  for (let i = 0; i < dag.n; i++) {
-    const d = specs[i] as Record<string, unknown>;
-    t.is(d.node, `#${plan.part[i]}`);
-    t.is(d.island, `#${plan.islandOf[plan.part[i]!]}`);
-    t.is(m.node(i), d.node as string);
-  }
-  t.false('node' in (specs[specs.length - 1] as object));
-});
+if (withShared) {
+  test('labels: every drop gets node "#<partition>" and island "#<island>"; trailing reprodata untouched', (t) => {
+    const specs = loadSpec('cont_img_mvp').map((d) => ({ ...d }));
+    specs.push({ rmode: '0' } as never);
+    const dag = dagFromDropSpecs(specs);
+    const plan = partitionDag(dag, { algorithm: 'mysarkar', numPartitions: 4, numIslands: 2 }).value!;
+    labelDrops(specs, plan.part, plan.islandOf);
+    const m = templateLabels(plan);
+    for (let i = 0; i < dag.n; i++) {
+      const d = specs[i] as Record<string, unknown>;
+      t.is(d.node, `#${plan.part[i]}`);
+      t.is(d.island, `#${plan.islandOf[plan.part[i]!]}`);
+      t.is(m.node(i), d.node as string);
+    }
+    t.false('node' in (specs[specs.length - 1] as object));
+  });
+}
 
 test('§6.2: islands take the first hosts, partitions the rest; fewer than islands + 1 is an error', (t) => {
   const islandOf = Int32Array.from([0, 1, 0, 1]);
@@ -84,37 +89,39 @@ test('Q24: co-host-dim puts each island\'s first partition on its island manager
   t.is(planHosts(Int32Array.from([0]), 2, ['d0'], true).diagnostics[0]!.code, 'DLG6001');
 });
 
-test('every algorithm on every fixture: the PG places drops only on the given hosts', (t) => {
-  for (const [name, doc] of allFixtureGraphs()) {
-    const dag = dagFromDropSpecs(dropSpecList(doc));
-    for (const algorithm of ALGORITHM_NAMES) {
-      for (const coHost of [false, true]) {
-        const params = algorithm === 'pso' ? { swarm_size: 4, topk: 6 } : {};
-        const plan = partitionDag(dag, { algorithm, numPartitions: 7, numIslands: 3, params, dop: false }).value!;
-        const hosts = planHosts(plan.islandOf, 3, HOSTS, coHost).value!;
-        const m = hostMapper(plan, hosts);
-        for (let i = 0; i < dag.n; i++) {
-          t.true(HOSTS.includes(m.node(i)), `${name} ${algorithm}`);
-          t.true(HOSTS.slice(0, 3).includes(m.island(i)), `${name} ${algorithm}`);
-          if (!coHost) t.false(HOSTS.slice(0, 3).includes(m.node(i)), `${name} ${algorithm}`);
+if (withShared) {
+  test('every algorithm on every fixture: the PG places drops only on the given hosts', (t) => {
+    for (const [name, doc] of allFixtureGraphs()) {
+      const dag = dagFromDropSpecs(dropSpecList(doc));
+      for (const algorithm of ALGORITHM_NAMES) {
+        for (const coHost of [false, true]) {
+          const params = algorithm === 'pso' ? { swarm_size: 4, topk: 6 } : {};
+          const plan = partitionDag(dag, { algorithm, numPartitions: 7, numIslands: 3, params, dop: false }).value!;
+          const hosts = planHosts(plan.islandOf, 3, HOSTS, coHost).value!;
+          const m = hostMapper(plan, hosts);
+          for (let i = 0; i < dag.n; i++) {
+            t.true(HOSTS.includes(m.node(i)), `${name} ${algorithm}`);
+            t.true(HOSTS.slice(0, 3).includes(m.island(i)), `${name} ${algorithm}`);
+            if (!coHost) t.false(HOSTS.slice(0, 3).includes(m.node(i)), `${name} ${algorithm}`);
+          }
         }
       }
     }
-  }
-});
+  });
 
-test('resourceMap rewrites a labelled PGT in place (dlg map); bad labels are errors', (t) => {
-  const drops = dropSpecList(loadSpec('test_grpby_gather')).map((d) => ({ ...d }));
-  const dag = dagFromDropSpecs(drops);
-  const plan = partitionDag(dag, { algorithm: 'metis', numPartitions: 3, numIslands: 2 }).value!;
-  labelDrops(drops, plan.part, plan.islandOf);
-  t.deepEqual(resourceMap(drops, HOSTS.slice(0, 5), 2), []);
-  for (let i = 0; i < dag.n; i++) {
-    t.is(drops[i]!.node, HOSTS[2 + plan.part[i]!]);
-    t.is(drops[i]!.island, HOSTS[plan.islandOf[plan.part[i]!]!]);
-  }
-  const bad = [{ oid: 'x', node: 'somewhere', island: '#0' }];
-  t.is(resourceMap(bad, HOSTS, 1)[0]!.code, 'DLG6003');
-  const tooFew = [{ oid: 'x', node: '#0', island: '#0' }];
-  t.is(resourceMap(tooFew, ['only'], 1)[0]!.code, 'DLG6001');
-});
+  test('resourceMap rewrites a labelled PGT in place (dlg map); bad labels are errors', (t) => {
+    const drops = dropSpecList(loadSpec('test_grpby_gather')).map((d) => ({ ...d }));
+    const dag = dagFromDropSpecs(drops);
+    const plan = partitionDag(dag, { algorithm: 'metis', numPartitions: 3, numIslands: 2 }).value!;
+    labelDrops(drops, plan.part, plan.islandOf);
+    t.deepEqual(resourceMap(drops, HOSTS.slice(0, 5), 2), []);
+    for (let i = 0; i < dag.n; i++) {
+      t.is(drops[i]!.node, HOSTS[2 + plan.part[i]!]);
+      t.is(drops[i]!.island, HOSTS[plan.islandOf[plan.part[i]!]!]);
+    }
+    const bad = [{ oid: 'x', node: 'somewhere', island: '#0' }];
+    t.is(resourceMap(bad, HOSTS, 1)[0]!.code, 'DLG6003');
+    const tooFew = [{ oid: 'x', node: '#0', island: '#0' }];
+    t.is(resourceMap(tooFew, ['only'], 1)[0]!.code, 'DLG6001');
+  });
+}

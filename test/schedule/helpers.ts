@@ -1,12 +1,14 @@
-// Shared helpers for the schedule/partition/map tests: fixture loading and brute force.
+// Shared helpers for the schedule/partition/map tests: fixture loading and brute force. The
+// loaders read ../shared: call them only inside a `needsShared(test)` block.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dagFromEdgeList, type SchedulingDag } from '../../compiler/schedule/dag.ts';
+import { referenceFixtures } from '../shared.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const fixtures = path.resolve(repoRoot, '../shared/fixtures/daliuge');
+export const fixtures = referenceFixtures;
 export const specDir = path.join(fixtures, 'translator/drop_spec');
 export const graphDir = path.join(fixtures, 'engine/graphs');
 

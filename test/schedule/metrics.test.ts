@@ -6,6 +6,9 @@ import { longestPath, scheduleMetrics } from '../../compiler/schedule/metrics.ts
 import { PolyForest } from '../../compiler/schedule/polyforest.ts';
 import { randomDag, scatterGatherDag } from '../../compiler/schedule/synthetic.ts';
 import { bruteForceWidth, loadSpec, makeDag, reachability } from './helpers.ts';
+import { needsShared } from '../shared.ts';
+
+const withShared = needsShared(test);
 
 // §5.3: min_exec_time / total_data_movement / exec_time before partitioning.
 const BEFORE: Record<string, [number, number, number]> = {
@@ -15,14 +18,16 @@ const BEFORE: Record<string, [number, number, number]> = {
   cont_img_mvp: [144, 932, 444],
 };
 
-for (const [name, [compute, movement, completion]] of Object.entries(BEFORE)) {
-  test(`§5.3 metrics before partitioning: ${name}`, (t) => {
-    const m = scheduleMetrics(dagFromDropSpecs(loadSpec(name)));
-    t.is(m.computeTime, compute);
-    t.is(m.dataMovement, movement);
-    t.is(m.completionTime, completion);
-    t.is(m.partitions, 1);
-  });
+if (withShared) {
+  for (const [name, [compute, movement, completion]] of Object.entries(BEFORE)) {
+    test(`§5.3 metrics before partitioning: ${name}`, (t) => {
+      const m = scheduleMetrics(dagFromDropSpecs(loadSpec(name)));
+      t.is(m.computeTime, compute);
+      t.is(m.dataMovement, movement);
+      t.is(m.completionTime, completion);
+      t.is(m.partitions, 1);
+    });
+  }
 }
 
 test('Q39: a source counts its own weight; an isolated app has its execution time', (t) => {
@@ -36,15 +41,17 @@ test('Q39: a source counts its own weight; an isolated app has its execution tim
   t.deepEqual(Array.from(lp.path), [0, 1, 2]);
 });
 
-test('maximum DoP of the fixtures (exact, num_cpus-weighted)', (t) => {
-  t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('testLoop'))), 1);
-  t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('chiles_simple'))), 5);
-  t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('cont_img_mvp'))), 8);
-  for (const name of Object.keys(BEFORE)) {
-    const dag = dagFromDropSpecs(loadSpec(name));
-    if (dag.n <= 16) t.is(maxWeightedAntichain(dag), bruteForceWidth(dag, dag.numCpus), name);
-  }
-});
+if (withShared) {
+  test('maximum DoP of the fixtures (exact, num_cpus-weighted)', (t) => {
+    t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('testLoop'))), 1);
+    t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('chiles_simple'))), 5);
+    t.is(maxWeightedAntichain(dagFromDropSpecs(loadSpec('cont_img_mvp'))), 8);
+    for (const name of Object.keys(BEFORE)) {
+      const dag = dagFromDropSpecs(loadSpec(name));
+      if (dag.n <= 16) t.is(maxWeightedAntichain(dag), bruteForceWidth(dag, dag.numCpus), name);
+    }
+  });
+}
 
 test('maximum DoP of a scatter/gather graph equals its widest level', (t) => {
   // inner 16 branches × outer k: the pipelines give 16·k concurrent drops of weight 1
@@ -105,11 +112,13 @@ test('property: PolyForest rerooted DP equals brute force while linking polytree
   t.pass();
 });
 
-test('metrics under a partition zero intra-partition edges and report workload', (t) => {
-  const dag = dagFromDropSpecs(loadSpec('testLoop'));
-  const one = scheduleMetrics(dag, { part: new Int32Array(dag.n) });
-  t.is(one.dataMovement, 0);
-  t.is(one.completionTime, 30);
-  t.deepEqual(Array.from(one.workload!.drops), [dag.n]);
-  t.is(one.workload!.compute[0], 30);
-});
+if (withShared) {
+  test('metrics under a partition zero intra-partition edges and report workload', (t) => {
+    const dag = dagFromDropSpecs(loadSpec('testLoop'));
+    const one = scheduleMetrics(dag, { part: new Int32Array(dag.n) });
+    t.is(one.dataMovement, 0);
+    t.is(one.completionTime, 30);
+    t.deepEqual(Array.from(one.workload!.drops), [dag.n]);
+    t.is(one.workload!.compute[0], 30);
+  });
+}

@@ -1,14 +1,16 @@
 // Paths and readers shared by the front-end tests. The reference fixtures are read where
-// they are (../shared beside the clone), never copied; a missing directory fails loudly.
+// they are (../shared beside the clone), never copied, and only inside a test file's
+// `needsShared(test)` block.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadFile, type LgInput } from '../../compiler/load/index.ts';
 import type { OjsDocument, OjsField, OjsNode } from '../../compiler/model.ts';
+import { referenceFixtures } from '../shared.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const shared = resolve(repoRoot, '../shared/fixtures/daliuge');
+export const shared = referenceFixtures;
 export const logicalGraphs = join(shared, 'translator/logical_graphs');
 export const graphConfigs = join(shared, 'translator/graph_config');
 export const invalidDir = join(repoRoot, 'fixtures/invalid');

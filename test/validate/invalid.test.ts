@@ -61,6 +61,8 @@ const EXPECTED: Record<string, { expect: Expect[]; also?: string[] }> = {
   'pgt-bad-category-type.json': { expect: [E(CODES.PGT_BAD_CATEGORY_TYPE, ['1_a_0', 'A'])] },
   'pgt-missing-dropclass.json': { expect: [E(CODES.PGT_MISSING_DROPCLASS, ['1_a_0', 'A'])] },
   'pgt-missing-category-type.json': { expect: [E(CODES.SCHEMA, ['1_b_0', 'B'])] },
+  // A's first output entry names two drops, its second has a number for a port.
+  'pgt-bad-entry.json': { expect: [E(CODES.SCHEMA, ['1_a_0', 'A'], { field: 'outputs' })] },
 };
 
 function check(file: string): Diagnostic[] {
@@ -94,3 +96,8 @@ for (const [name, { expect, also = [] }] of Object.entries(EXPECTED)) {
     t.deepEqual(stray, []);
   });
 }
+
+test('invalid/pgt-bad-entry.json: each malformed entry is reported where it is', (t) => {
+  const diags = check(join(invalidDir, 'pgt-bad-entry.json')).filter((d) => d.code === CODES.SCHEMA);
+  t.deepEqual(diags.map((d) => d.pointer), ['/0/outputs/0', '/0/outputs/1']);
+});

@@ -8,11 +8,11 @@ import { RELATIONS, type DropListContext } from '../context.ts';
 export function dropsReferencesRule(ctx: DropListContext): void {
   const out = ctx.capped(50);
   for (const kind of RELATIONS) {
-    const { offsets, targets, oids } = ctx.relation(kind);
+    const { offsets, targets, unknown } = ctx.relation(kind);
     for (let i = 0; i < ctx.drops.length; i++) {
       for (let k = offsets[i]; k < offsets[i + 1]; k++) {
         if (targets[k] >= 0) continue;
-        out.report(error(CODES.PGT_UNKNOWN_OID, `${kind} names oid '${oids[k]}', which no drop in the list has`, ctx.at(i, { field: kind })));
+        out.report(error(CODES.PGT_UNKNOWN_OID, `${kind} names oid '${unknown.get(k)}', which no drop in the list has`, ctx.at(i, { field: kind })));
       }
     }
   }

@@ -15,6 +15,7 @@ import { dropsCategoryTypeRule } from './drops-category-type.ts';
 import { dropsCyclesRule } from './drops-cycles.ts';
 import { dropsDropclassRule } from './drops-dropclass.ts';
 import { dropsDuplicateOidsRule } from './drops-duplicate-oids.ts';
+import { dropsEntriesRule } from './drops-entries.ts';
 import { dropsReferencesRule } from './drops-references.ts';
 import { dropsSchemaRule } from './drops-schema.ts';
 import { dropsTwoSidedRule } from './drops-two-sided.ts';
@@ -65,6 +66,7 @@ export const LG_RULES: readonly RuleEntry<LgRule>[] = [
 
 export const DROP_LIST_RULES: readonly RuleEntry<DropListRule>[] = [
   { name: 'drops-schema', code: CODES.SCHEMA, check: dropsSchemaRule },
+  { name: 'drops-entries', code: CODES.SCHEMA, check: dropsEntriesRule },
   { name: 'drops-duplicate-oids', code: CODES.PGT_DUPLICATE_OID, check: dropsDuplicateOidsRule },
   { name: 'drops-category-type', code: CODES.PGT_BAD_CATEGORY_TYPE, check: dropsCategoryTypeRule },
   { name: 'drops-dropclass', code: CODES.PGT_MISSING_DROPCLASS, check: dropsDropclassRule },
