@@ -13,6 +13,14 @@ export { DataDrop, MemoryDrop, NullDrop, EndDrop } from './drops/data.ts';
 export { FileDrop, defaultFileName } from './drops/file.ts';
 export { resolveDropClass, implementedClasses, type DropClass } from './drops/registry.ts';
 
+// Python apps and Python values
+export { PythonPool, type PythonOptions, type CallHandle } from './drops/apps/python/pool.ts';
+export { PythonAppDrop, PyFuncApp, PythonBranch } from './drops/apps/python/apps.ts';
+export { pickleDumps } from './pyvalue/pickle-write.ts';
+export { pickleLoads, looksLikePickle, NotBuiltinPickle } from './pyvalue/pickle-read.ts';
+export { pydataOf, initialContent } from './pyvalue/pydata.ts';
+export { PyBytes, PyList, PyTuple, PyDict, PySet, pyRepr, pyStr, pyTruthy, type PyValue } from './pyvalue/value.ts';
+
 // Sessions
 export { Session, type SessionOptions, type StatusSummary, type DropStatus } from './session/session.ts';
 export { Scheduler } from './session/scheduler.ts';

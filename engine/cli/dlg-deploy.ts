@@ -12,13 +12,14 @@ import { runEmbedded } from '../client/embedded.ts';
 import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
 import { formatDiagnostics, useColor } from '../../compiler/cli/report.ts';
 import { SessionState, sessionStateName } from '../states.ts';
+import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 import { type SlurmCliOptions, SlurmUsageError, SubmitError, deploySlurm } from '../hpc/slurm-deploy.ts';
 import { addSlurmOptions } from '../hpc/slurm-options.ts';
 
 const TOOL = 'dlg-deploy';
 
-interface Options {
+interface Options extends PythonCliOptions {
   url?: string;
   sessionId?: string;
   skipDeploy?: boolean;
@@ -170,6 +171,7 @@ async function deployEmbedded(pg: unknown[], opts: Options): Promise<number> {
     const r = await runEmbedded(pg, {
       dlgRoot: opts.dlgRoot,
       maxWorkers: opts.maxWorkers,
+      python: pythonFromCli(opts),
       sessionId: opts.sessionId,
       dataDirs: opts.dataDir,
       appTimeout: opts.appTimeout,
@@ -205,9 +207,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--app-timeout <seconds>', 'embedded engine: end bash commands running longer than this (an app\'s own timeout parameter wins)', positive('--app-timeout'))
     .option('--token <token>', 'with --url: the manager\'s token, sent as Authorization: Bearer (default: $DLG_TOKEN)')
     .option('--no-progress', 'no progress bar')
-    .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'))
-    .showHelpAfterError()
-    .exitOverride();
+    .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'));
+  addPythonOptions(program, 'embedded engine: ').showHelpAfterError().exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let file: string;
   const slurmOnly = addSlurmOptions(program);

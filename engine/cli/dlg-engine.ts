@@ -9,6 +9,7 @@ import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { createNodeServer } from '../managers/node/rest.ts';
 import { HttpEventSink } from '../managers/node/event-sink.ts';
 import { type SecurityCliOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
+import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
 
 const TOOL = 'dlg-engine';
@@ -34,7 +35,7 @@ function seconds(name: string) {
   };
 }
 
-interface NmOptions extends SecurityCliOptions {
+interface NmOptions extends SecurityCliOptions, PythonCliOptions {
   host: string;
   port: number;
   dlgRoot: string;
@@ -46,7 +47,15 @@ interface NmOptions extends SecurityCliOptions {
 
 async function runNodeManager(opts: NmOptions): Promise<number> {
   const security = securityFromCli(opts, opts.host);
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, hostLabel: opts.host, remote: new HttpEventSink(undefined, security.token), dataDirs: opts.dataDir, appTimeout: opts.appTimeout });
+  const nm = new NodeManager({
+    dlgRoot: opts.dlgRoot,
+    maxWorkers: opts.maxWorkers,
+    hostLabel: opts.host,
+    remote: new HttpEventSink(undefined, security.token),
+    dataDirs: opts.dataDir,
+    appTimeout: opts.appTimeout,
+    python: pythonFromCli(opts),
+  });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) =>
     (stopping ??= (async () => {
@@ -88,7 +97,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
     .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
     .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--app-timeout <seconds>', "end bash commands running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
+    .option('--app-timeout <seconds>', "end bash commands and Python apps running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
+  addPythonOptions(nm);
   addSecurityOptions(nm)
     .exitOverride()
     .action((opts: NmOptions) => {

@@ -5,10 +5,13 @@ import { NodeManager } from '../managers/node/node-manager.ts';
 import type { StatusSummary } from '../session/session.ts';
 import { SessionState } from '../states.ts';
 import { defaultSessionId, type Progress } from './deploy.ts';
+import type { PythonOptions } from '../drops/apps/python/pool.ts';
 
 export interface EmbeddedOptions {
   dlgRoot?: string;
   maxWorkers?: number;
+  /** Python workers for the graph's Python apps. */
+  python?: PythonOptions;
   sessionId?: string;
   /** Directories outside the session directory that FileDROPs may name. */
   dataDirs?: string[];
@@ -32,13 +35,13 @@ export interface EmbeddedResult {
 }
 
 export async function runEmbedded(pg: unknown, opts: EmbeddedOptions = {}): Promise<EmbeddedResult> {
-  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, dataDirs: opts.dataDirs, appTimeout: opts.appTimeout });
+  const nm = new NodeManager({ dlgRoot: opts.dlgRoot, maxWorkers: opts.maxWorkers, dataDirs: opts.dataDirs, appTimeout: opts.appTimeout, python: opts.python });
   const sessionId = opts.sessionId ?? defaultSessionId();
   const session = nm.openSession(sessionId);
   let timer: NodeJS.Timeout | undefined;
   try {
     const t0 = performance.now();
-    session.addGraphSpec(pg);
+    await session.appendGraph(pg);
     session.deploy('roots');
     const t1 = performance.now();
     opts.onStarted?.(() => {

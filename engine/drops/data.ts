@@ -1,6 +1,7 @@
 // Data drops: the lifecycle of reference §8.3 in an abstract base, and the storage-free
 // classes (memory, null, end). FileDrop lives in file.ts.
 
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DropState } from '../states.ts';
 import { DropFailure } from '../errors.ts';
@@ -16,8 +17,9 @@ import {
   F_WRITE_FAILED,
   type DropHost,
 } from './drop.ts';
-import { type DropSpec, boolParam, intParam, numberParam, rawParam, valueText } from './spec.ts';
+import { type DropSpec, boolParam, intParam, numberParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
+import { initialContent } from '../pyvalue/pydata.ts';
 
 export interface DataDefaults {
   persist: boolean;
@@ -97,6 +99,33 @@ export abstract class DataDrop extends Drop {
     const expected = numberParam(this.spec, 'expectedSize', -1);
     if (expected > 0 && this.size >= expected) this.setCompleted();
     return chunk.length;
+  }
+
+  /**
+   * Data a producer (a Python worker) wrote to a file: the storage takes the file over when it
+   * can (no copy), otherwise it is read, written like any chunk, and removed.
+   */
+  writeFile(path: string, size: number): void {
+    const s = this.status;
+    if ((s === DropState.INITIALIZED || s === DropState.WRITING) && this.streamingConsumers.length === 0 && this.adoptFile(path)) {
+      if (s === DropState.INITIALIZED) this.setStatus(DropState.WRITING);
+      this.size += size;
+      const expected = numberParam(this.spec, 'expectedSize', -1);
+      if (expected > 0 && this.size >= expected) this.setCompleted();
+      return;
+    }
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } finally {
+      rmSync(path, { force: true });
+    }
+    this.write(data);
+  }
+
+  /** Take over a complete file as this drop's content (nothing written yet); false when the storage cannot. */
+  protected adoptFile(_path: string): boolean {
+    return false;
   }
 
   /** One producer finished, failed or skipped (its `producerFinished` event). */
@@ -202,16 +231,20 @@ export abstract class DataDrop extends Drop {
 
 const HOST = hostname();
 
-/** Initial content from the `pydata` parameter: strings as UTF-8 text, other values as their text form. */
-function pydataOf(spec: DropSpec): Buffer | undefined {
-  const v = rawParam(spec, 'pydata');
-  if (v === undefined || v === null || v === '') return undefined;
-  return Buffer.from(valueText(v), 'utf8');
-}
+/** Contents of at least this size go to Python workers through a file instead of the pipe. */
+export const INLINE_LIMIT = 64 * 1024;
 
-/** InMemoryDROP, and SharedMemoryDROP too: within one node both are a process buffer. */
+/**
+ * InMemoryDROP, and SharedMemoryDROP too: within one node both are a process buffer, or a
+ * file in shared memory once a Python worker wrote it or needed it (see python/scratch.ts).
+ * Initial content from `pydata` holds DALiuGE's bytes: the pickle of the value, or the text
+ * of String data (reference PYTHON_APPS.md §4.2).
+ */
 export class MemoryDrop extends DataDrop {
+  /** null: nothing written, the content is the pydata. */
   private chunks: Buffer[] | null = null;
+  /** The content lives in this file (shared memory) instead of `chunks`. */
+  private file: string | null = null;
 
   constructor(
     host: DropHost,
@@ -226,18 +259,41 @@ export class MemoryDrop extends DataDrop {
   }
 
   protected writeBytes(chunk: Buffer): void {
+    // A write replaces the pydata (DALiuGE overwrites it from offset 0 and keeps its tail, Q16).
+    if (this.file !== null) this.chunks = [this.takeFileContent()];
     (this.chunks ??= []).push(chunk);
   }
 
+  protected override adoptFile(path: string): boolean {
+    if (this.file !== null || (this.chunks !== null && this.chunks.length > 0)) return false;
+    this.chunks = [];
+    this.file = path;
+    return true;
+  }
+
   protected override finalizeWrite(): void {
-    if (this.chunks === null) {
-      const initial = pydataOf(this.spec);
-      if (initial) this.size = initial.length;
+    if (this.chunks === null && this.file === null) {
+      const initial = initialContent(this.spec);
+      if (initial) this.size = initial.bytes.length;
     }
   }
 
   protected override discard(): void {
     this.chunks = [];
+    if (this.file !== null) {
+      rmSync(this.file, { force: true });
+      this.file = null;
+    }
+  }
+
+  /** Where the content lives when it is in a shared-memory file rather than in this process. */
+  get backingFile(): string | null {
+    return this.file;
+  }
+
+  /** True while the content is DALiuGE's text data (String pydata): Python apps read it as str. */
+  get isText(): boolean {
+    return this.chunks === null && this.file === null && initialContent(this.spec)?.text === true;
   }
 
   read(): Promise<Buffer> {
@@ -245,12 +301,40 @@ export class MemoryDrop extends DataDrop {
   }
 
   readSync(): Buffer {
+    if (this.file !== null) return readFileSync(this.file);
     const c = this.chunks;
-    if (c === null) return pydataOf(this.spec) ?? Buffer.alloc(0);
+    if (c === null) return initialContent(this.spec)?.bytes ?? Buffer.alloc(0);
     if (c.length === 1) return c[0]!;
     const all = Buffer.concat(c);
     this.chunks = [all];
     return all;
+  }
+
+  /**
+   * Where a Python worker finds the content: the bytes when small, else a file (written to
+   * `exportPath()` once; the drop then keeps its content there).
+   */
+  forPython(exportPath: () => string): { bytes: Buffer } | { file: string } {
+    if (this.file !== null) return { file: this.file };
+    const data = this.readSync();
+    if (data.length < INLINE_LIMIT) return { bytes: data };
+    const path = exportPath();
+    writeFileSync(path, data, { mode: 0o600 });
+    if (this.chunks !== null) {
+      this.chunks = [];
+      this.file = path;
+    }
+    return { file: path };
+  }
+
+  private takeFileContent(): Buffer {
+    const path = this.file!;
+    this.file = null;
+    try {
+      return readFileSync(path);
+    } finally {
+      rmSync(path, { force: true });
+    }
   }
 }
 

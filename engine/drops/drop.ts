@@ -6,6 +6,7 @@ import { DropState } from '../states.ts';
 import { type DropSpec, defaultHumanKey, stringParam } from './spec.ts';
 import type { AppDrop } from './app.ts';
 import type { DataDrop } from './data.ts';
+import type { PythonPool } from './apps/python/pool.ts';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARNING' | 'ERROR' | 'CRITICAL';
 
@@ -42,6 +43,8 @@ export interface DropHost {
   readonly appTimeout?: number;
   /** True when event listeners exist; drops skip building events otherwise. */
   readonly listening: boolean;
+  /** The node's Python workers, for Python apps (none: such apps fail with a clear message). */
+  readonly python?: PythonPool;
   emit(event: DropEvent): void;
   statusChanged(drop: Drop, from: number, to: number): void;
   /** An app's execution status changed (the dashboard counts the apps running now). */

@@ -15,6 +15,7 @@ import type { AppDrop } from './app.ts';
 import { PathRefused, allowedPath, allowedRealPath, isInside } from './confine.ts';
 
 const HOST = hostname();
+let partialCounter = 0;
 
 /**
  * The file system calls that write data, in one object so a test can make them fail or
@@ -62,6 +63,17 @@ export class FileDrop extends DataDrop {
     return `file://${HOST}${this.path}`;
   }
 
+  /**
+   * The file is elsewhere: a Python function wrote it at a name its graph gave on a path port
+   * (DALiuGE's filename ports). Only before the drop holds data of its own.
+   */
+  relocate(path: string): void {
+    if ((this.status !== 0 && this.status !== 1) || this.partial !== null) throw new DropFailure(`${this.oid} cannot move to ${path}: it already holds data`);
+    const p = resolve(this.host.sessionDir, path);
+    if (!allowedRealPath(p, this.host.sessionDir, this.host.dataDirs)) throw new PathRefused(p);
+    this.resolved = p;
+  }
+
   /** Resolve the path, create its directory and honour check_filepath_exists; called at deploy. */
   prepare(): void {
     const p = this.path;
@@ -73,13 +85,18 @@ export class FileDrop extends DataDrop {
     mkdirSync(dirname(p), { recursive: true });
   }
 
+  /** A hidden temporary name beside the final file; data goes there until the drop completes. */
+  partialPath(): string {
+    const final = this.path;
+    mkdirSync(dirname(final), { recursive: true });
+    this.confinedPath();
+    return join(dirname(final), `.${basename(final)}.${process.pid}.${(partialCounter++).toString(36)}.${Date.now().toString(36)}.partial`);
+  }
+
   protected writeBytes(chunk: Buffer): void {
     let part = this.partial;
     if (part === null) {
-      const final = this.path;
-      mkdirSync(dirname(final), { recursive: true });
-      this.confinedPath();
-      const tmp = join(dirname(final), `.${basename(final)}.${process.pid}.${Date.now().toString(36)}.partial`);
+      const tmp = this.partialPath();
       part = this.partial = { fd: openSync(tmp, 'w'), path: tmp };
     }
     try {
@@ -87,6 +104,13 @@ export class FileDrop extends DataDrop {
     } catch (err) {
       throw new DropFailure(`cannot write ${describeFile(this)}: ${(err as Error).message}`);
     }
+  }
+
+  /** A file a Python worker wrote at one of our partialPath()s becomes the pending content. */
+  protected override adoptFile(path: string): boolean {
+    if (this.partial !== null || dirname(path) !== dirname(this.path)) return false;
+    this.partial = { fd: -1, path };
+    return true;
   }
 
   protected override finalizeWrite(): void {

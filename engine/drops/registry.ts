@@ -7,10 +7,12 @@ import type { AppClass } from './app.ts';
 import { MemoryDrop, NullDrop, EndDrop } from './data.ts';
 import { FileDrop } from './file.ts';
 import { PathRefused } from './confine.ts';
-import { NullBarrierApp, HelloWorldApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
-import { BranchApp, BranchAppDrop } from './apps/branch.ts';
+import { NullBarrierApp, SleepApp, CopyApp, SleepAndCopyApp, GenericGatherApp } from './apps/simple.ts';
+import { BranchApp, BranchAppDrop, SimpleBranch } from './apps/branch.ts';
 import { BashShellApp } from './apps/bash.ts';
-import { type DropSpec, intParam, parseNumber, rawParam, stringParam } from './spec.ts';
+import { HelloWorldApp, PyFuncApp, PythonBranch, simplePythonApp } from './apps/python/apps.ts';
+import { type DropSpec, intParam, isObject, parseNumber, rawParam, stringParam } from './spec.ts';
+import { PydataError, pydataOf } from '../pyvalue/pydata.ts';
 
 export interface DropClass {
   readonly name: string;
@@ -21,6 +23,17 @@ export interface DropClass {
   check?(spec: DropSpec): string | undefined;
   /** A problem only the session can tell (a path outside its directories), found at append. */
   checkHosted?(host: DropHost, spec: DropSpec): string | undefined;
+  /**
+   * For apps that run in a Python worker: what the worker checks at append (the function's
+   * import, numpy). Undefined when this spec runs without Python.
+   */
+  python?(spec: DropSpec): PythonCheck | undefined;
+}
+
+/** An append-time check a Python worker runs (worker.py, _check_one). */
+export interface PythonCheck {
+  app: string;
+  spec?: Record<string, unknown>;
 }
 
 function app(name: string, cls: AppClass, check?: DropClass['check']): DropClass {
@@ -37,6 +50,17 @@ function checkData(spec: DropSpec): string | undefined {
   if (lifespan !== undefined && lifespan !== null && lifespan !== '' && eau !== undefined && eau !== null && eau !== '')
     return "'lifespan' and 'expireAfterUse' are mutually exclusive";
   return undefined;
+}
+
+/** Memory drops also parse their pydata at append: a value DALiuGE could not load is a 400 here. */
+function checkMemory(spec: DropSpec): string | undefined {
+  try {
+    pydataOf(spec);
+  } catch (err) {
+    if (err instanceof PydataError) return err.message;
+    throw err;
+  }
+  return checkData(spec);
 }
 
 /**
@@ -61,16 +85,21 @@ function checkApp(spec: DropSpec): string | undefined {
   return undefined;
 }
 
-function checkBash(spec: DropSpec): string | undefined {
-  if (stringParam(spec, 'command').trim() === '') return 'No command specified';
+/** The per-app `timeout` (seconds) of bash and Python apps. */
+function checkTimeout(spec: DropSpec): string | undefined {
   const timeout = rawParam(spec, 'timeout');
   if (timeout !== undefined && timeout !== null && timeout !== '' && !(parseNumber(timeout, NaN) > 0))
     return `timeout must be a positive number of seconds, not ${JSON.stringify(timeout)}`;
-  return checkApp(spec);
+  return undefined;
 }
 
-const MEMORY = data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem'));
-const SHARED_MEMORY = data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem'));
+function checkBash(spec: DropSpec): string | undefined {
+  if (stringParam(spec, 'command').trim() === '') return 'No command specified';
+  return checkTimeout(spec) ?? checkApp(spec);
+}
+
+const MEMORY: DropClass = { ...data('dlg.data.drops.memory.InMemoryDROP', (h, s) => new MemoryDrop(h, s, 'mem')), check: checkMemory };
+const SHARED_MEMORY: DropClass = { ...data('dlg.data.drops.memory.SharedMemoryDROP', (h, s) => new MemoryDrop(h, s, 'shmem')), check: checkMemory };
 const FILE: DropClass = { ...data('dlg.data.drops.file.FileDROP', (h, s) => new FileDrop(h, s)), checkHosted: checkFilePath };
 const NULL = data('dlg.data.drops.data_base.NullDROP', (h, s) => new NullDrop(h, s));
 const END = data('dlg.data.drops.data_base.EndDROP', (h, s) => new EndDrop(h, s));
@@ -84,7 +113,7 @@ function register(c: DropClass, ...aliases: string[]): void {
   for (const a of aliases) CLASSES.set(a, c);
 }
 
-register(MEMORY, 'dlg.drop.InMemoryDROP', 'dlg.data.drops.InMemoryDROP', 'dlg.data.memory.InMemoryDROP');
+register(MEMORY, 'dlg.drop.InMemoryDROP', 'dlg.data.drops.InMemoryDROP', 'dlg.data.memory.InMemoryDROP', 'dlg.data.drops.memory.PythonObjectDROP');
 register(SHARED_MEMORY, 'dlg.drop.SharedMemoryDROP', 'dlg.data.drops.SharedMemoryDROP');
 register(FILE, 'dlg.drop.FileDROP', 'dlg.data.drops.FileDROP', 'dlg.data.file.FileDROP');
 register(NULL, 'dlg.drop.NullDROP', 'dlg.data.drops.NullDROP');
@@ -96,9 +125,78 @@ register(app('dlg.apps.simple.SleepApp', SleepApp, checkApp));
 register(app('dlg.apps.simple.CopyApp', CopyApp, checkApp));
 register(app('dlg.apps.simple.SleepAndCopyApp', SleepAndCopyApp, checkApp));
 register(app('dlg.apps.simple.GenericGatherApp', GenericGatherApp, checkApp));
-register(app('dlg.apps.simple.Branch', BranchApp, checkApp));
-register(BRANCH_APP_DROP, 'dlg.apps.simple.SimpleBranch');
+register(BRANCH_APP_DROP);
+register(app('dlg.apps.simple.SimpleBranch', SimpleBranch, checkApp));
 register(app('dlg.apps.bash_shell_app.BashShellApp', BashShellApp, checkBash));
+
+// ---- apps run by Python workers (apps/python) ----
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** func_name / func_code / func_defaults as the worker resolves them (top level, else application arguments). */
+function functionOf(spec: DropSpec): { func_name: string; func_code: string; func_defaults: unknown } {
+  const aa = isObject(spec.applicationArgs) ? spec.applicationArgs : {};
+  const fromAA = (k: string): unknown => (isObject(aa[k]) ? (aa[k] as Record<string, unknown>).value : undefined);
+  return {
+    func_name: text(spec.func_name) || text(fromAA('func_name')),
+    func_code: text(spec.func_code) || text(fromAA('func_code')),
+    func_defaults: spec.func_defaults,
+  };
+}
+
+function checkPyFunc(spec: DropSpec): string | undefined {
+  const f = functionOf(spec);
+  if (f.func_name === '' && f.func_code === '') return 'PyFuncApp needs func_name or func_code';
+  if (spec.func_code !== undefined && spec.func_code !== null && typeof spec.func_code !== 'string') return 'func_code must be a string';
+  return checkTimeout(spec) ?? checkApp(spec);
+}
+
+/** A Branch runs Python when it has code: func_code, or a dotted func_name naming a module function. */
+function branchUsesPython(spec: DropSpec): boolean {
+  const f = functionOf(spec);
+  return f.func_code !== '' || f.func_name.includes('.');
+}
+
+register({
+  name: 'dlg.apps.pyfunc.PyFuncApp',
+  kind: 'app',
+  acceptsStreaming: false,
+  create: (h, s) => new PyFuncApp(h, s),
+  check: checkPyFunc,
+  python: (s) => ({ app: 'pyfunc', spec: functionOf(s) }),
+});
+register({
+  name: 'dlg.apps.simple.Branch',
+  kind: 'app',
+  acceptsStreaming: false,
+  create: (h, s) => (branchUsesPython(s) ? new PythonBranch(h, s) : new BranchApp(h, s)),
+  check: (s) => checkTimeout(s) ?? checkApp(s),
+  python: (s) => (branchUsesPython(s) ? { app: 'branch', spec: functionOf(s) } : undefined),
+});
+for (const name of [
+  'RandomArrayApp',
+  'AverageArraysApp',
+  'GenericNpyGatherApp',
+  'GenericScatterApp',
+  'GenericNpyScatterApp',
+  'PickOne',
+  'ListAppendThrashingApp',
+  'ArrayGatherApp',
+  'DictGatherApp',
+  'UrlRetrieveApp',
+]) {
+  const cls = simplePythonApp(name);
+  register({
+    name: `dlg.apps.simple.${name}`,
+    kind: 'app',
+    acceptsStreaming: false,
+    create: (h, s) => new cls(h, s),
+    check: (s) => checkTimeout(s) ?? checkApp(s),
+    python: () => ({ app: name }),
+  });
+}
 
 /** Storage names of lower-case `data` specs (reference §4.2); the unimplemented ones map to a class name for the report. */
 const STORAGE: Record<string, DropClass | string> = {

@@ -20,6 +20,8 @@ import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
 import { refuseCycles } from './cycles.ts';
 import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
 import { ProgressTracker, outlineOfSpecs, type ProgressOptions, type SessionOutline, type SessionProgress } from '../managers/progress.ts';
+import type { PythonPool } from '../drops/apps/python/pool.ts';
+import { admitPython } from '../drops/apps/python/admission.ts';
 
 export interface SessionOptions {
   sessionId: string;
@@ -32,6 +34,8 @@ export interface SessionOptions {
   dataDirs?: readonly string[];
   /** Default seconds a bash command may run (--app-timeout); none when undefined. */
   appTimeout?: number;
+  /** The node's Python workers, for Python apps. */
+  python?: PythonPool;
 }
 
 export interface DropStatus {
@@ -58,6 +62,9 @@ export class Session implements DropHost {
   readonly counts: number[] = new Array(DROP_STATE_COUNT).fill(0);
   /** Changes whenever a drop changes state: the dashboard's progress is recomputed only then. */
   version = 0;
+  readonly python: PythonPool | undefined;
+  /** Append-time Python checks already made in this session: check key → problem or null. */
+  private readonly pythonChecks = new Map<string, string | null>();
 
   private readonly scheduler: Scheduler;
   private readonly remote: RemoteEventSink;
@@ -84,6 +91,7 @@ export class Session implements DropHost {
     this.dlgRoot = opts.dlgRoot;
     this.scheduler = opts.scheduler;
     this.remote = opts.remote ?? NO_REMOTE;
+    this.python = opts.python;
     this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
     this.dataDirs = opts.dataDirs ?? [];
     this.appTimeout = opts.appTimeout;
@@ -108,10 +116,31 @@ export class Session implements DropHost {
    * Cost: O(specs).
    */
   addGraphSpec(input: unknown): number {
+    this.checkAppendable();
+    return this.addParsed(readGraphInput(input));
+  }
+
+  /**
+   * addGraphSpec, after checking what the graph's Python apps need in the node's interpreter
+   * (their functions import, numpy is there): the append of the node manager and the
+   * embedded engine. A graph without Python apps starts no interpreter.
+   */
+  async appendGraph(input: unknown): Promise<number> {
+    this.checkAppendable();
+    const parsed = readGraphInput(input);
+    // Classes and specs are checked (on their own) before any interpreter starts for them.
+    await admitPython(parsed.specs, this.python, this.pythonChecks, this.sessionDir, () => admitSpecs(parsed.specs, [], new Map(), [], this));
+    return this.addParsed(parsed);
+  }
+
+  private checkAppendable(): void {
     const s = this.status;
     if (s !== SessionState.PRISTINE && s !== SessionState.BUILDING)
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
-    const { specs, reprodata } = readGraphInput(input);
+  }
+
+  private addParsed({ specs, reprodata }: ReturnType<typeof readGraphInput>): number {
+    this.checkAppendable();
     admitSpecs(specs, this.specs, this.index, this.classes, this);
     try {
       // The whole session graph: a cycle may close through drops appended earlier.
@@ -298,6 +327,7 @@ export class Session implements DropHost {
     this.timers.clear();
     this.listeners.clear();
     this.listening = false;
+    this.python?.releaseSession(this.sessionId);
     await this.logFile.close();
   }
 

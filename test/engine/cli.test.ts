@@ -68,7 +68,7 @@ test('dlg-deploy usage, input and connection errors exit 2 with a message and no
   const notJson = join(dir, 'broken.json');
   writeFileSync(notJson, '[{"oid": ');
   const unimplemented = join(dir, 'pyfunc.json');
-  writeFileSync(unimplemented, JSON.stringify([{ oid: 'f', categoryType: 'Application', dropclass: 'dlg.apps.pyfunc.PyFuncApp' }]));
+  writeFileSync(unimplemented, JSON.stringify([{ oid: 'f', categoryType: 'Application', dropclass: 'dlg.apps.dockerapp.DockerApp' }]));
   const node = await startNode(t);
   const closed = new ManagerClient('http://127.0.0.1:9'); // discard port: nothing listens there
 
@@ -78,8 +78,8 @@ test('dlg-deploy usage, input and connection errors exit 2 with a message and no
     [[lg], /DLG1007[\s\S]*DLG7004.*cannot be translated/],
     [[hello, '--url', closed.baseUrl], /DLG7001.*http:\/\/127\.0\.0\.1:9/],
     [[hello, '--url', 'ftp://x'], /DLG9001.*--url/],
-    [[unimplemented, '--url', node.url], /DLG7002.*dlg\.apps\.pyfunc\.PyFuncApp[\s\S]*"oid":"f"/],
-    [[unimplemented, '--dlg-root', dir], /DLG7002.*dlg\.apps\.pyfunc\.PyFuncApp/],
+    [[unimplemented, '--url', node.url], /DLG7002.*dlg\.apps\.dockerapp\.DockerApp[\s\S]*"oid":"f"/],
+    [[unimplemented, '--dlg-root', dir], /DLG7002.*dlg\.apps\.dockerapp\.DockerApp/],
     [[hello, '--poll-interval', '-1'], /poll-interval/],
     [[], /missing required argument/],
   ];

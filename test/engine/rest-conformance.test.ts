@@ -220,8 +220,8 @@ test('a graph with classes the engine does not implement is refused with 400 lis
   await post(node, '/api/sessions', { sessionId: 'py' });
   const pg = [
     ...fixture('hello-world.pg.json').slice(0, 2),
-    { oid: 'f1', categoryType: 'Application', dropclass: 'dlg.apps.pyfunc.PyFuncApp' },
-    { oid: 'f2', categoryType: 'Application', dropclass: 'dlg.apps.pyfunc.PyFuncApp' },
+    { oid: 'f1', categoryType: 'Application', dropclass: 'dlg.apps.dynlib.DynlibApp' },
+    { oid: 'f2', categoryType: 'Application', dropclass: 'dlg.apps.dynlib.DynlibApp' },
     { oid: 'dock', categoryType: 'Application', dropclass: 'dlg.apps.dockerapp.DockerApp' },
     { oid: 'ngas', categoryType: 'data', storage: 'NGAS' },
     {},
@@ -229,12 +229,12 @@ test('a graph with classes the engine does not implement is refused with 400 lis
   const a = await post(node, '/api/sessions/py/graph/append', pg);
   isErrorBody(t, a, 400, 'InvalidGraphException');
   t.deepEqual(a.json.args[1], [
-    { oid: 'f1', class: 'dlg.apps.pyfunc.PyFuncApp' },
-    { oid: 'f2', class: 'dlg.apps.pyfunc.PyFuncApp' },
+    { oid: 'f1', class: 'dlg.apps.dynlib.DynlibApp' },
+    { oid: 'f2', class: 'dlg.apps.dynlib.DynlibApp' },
     { oid: 'dock', class: 'dlg.apps.dockerapp.DockerApp' },
     { oid: 'ngas', class: 'dlg.data.drops.ngas.NgasDROP' },
   ]);
-  t.regex(a.json.args[0], /dlg\.apps\.pyfunc\.PyFuncApp \(f1, f2\)/);
+  t.regex(a.json.args[0], /dlg\.apps\.dynlib\.DynlibApp \(f1, f2\)/);
   t.is((await call(node, 'GET', '/api/sessions/py/graph/size')).json, 0, 'nothing was added');
   t.is((await call(node, 'GET', '/api/sessions/py/status')).json, SessionState.PRISTINE);
 });

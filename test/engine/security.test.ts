@@ -184,7 +184,7 @@ test('command line: --allow-origin replaces the defaults, repeats, "none" emptie
       else process.env.DLG_TOKEN = before;
     }
   };
-  t.deepEqual(parse([]), { allowOrigins: ['http://localhost:8084', 'http://127.0.0.1:8084'], allowHosts: [], token: undefined, bindHost: '0.0.0.0' });
+  t.deepEqual(parse([]), { allowOrigins: ['http://localhost:8084', 'http://127.0.0.1:8084', 'http://dlg-tm.localhost'], allowHosts: [], token: undefined, bindHost: '0.0.0.0' });
   t.deepEqual(parse(['--allow-origin', 'https://eagle.example.org/', '--allow-origin', 'http://h:9']).allowOrigins, ['https://eagle.example.org', 'http://h:9']);
   t.deepEqual(parse(['--allow-origin', 'none']).allowOrigins, []);
   t.deepEqual(parse(['--allow-host', 'a', '--allow-host', 'b:1']).allowHosts, ['a', 'b:1']);

@@ -10,6 +10,8 @@ import { DropState } from '../../states.ts';
 import { DropFailure } from '../../errors.ts';
 import { type ArgField, entryPort, isObject, relationshipList, stringParam, valueText } from '../spec.ts';
 import { type RenderedCommand, type Substitution, renderCommand } from './shell-template.ts';
+import { NotBuiltinPickle, looksLikePickle, pickleLoads } from '../../pyvalue/pickle-read.ts';
+import { pyStr } from '../../pyvalue/value.ts';
 
 export { shellQuote } from './shell-template.ts';
 
@@ -53,12 +55,21 @@ function locationOf(d: DataDrop): string {
   return d.path ?? d.dataURL;
 }
 
-async function readAs(d: DataDrop, encoding: string): Promise<string> {
+async function readAs(d: DataDrop, encoding: string, port: string): Promise<string> {
   if (encoding === 'path') return locationOf(d);
   if (encoding === 'dataurl') return d.dataURL;
-  // utf-8, and the Python encodings (pickle, dill, npy, eval, binary, raw) whose payloads this
-  // engine keeps as text: the content itself.
-  return (await d.read()).toString('utf8');
+  const data = await d.read();
+  // pickle/dill ports hold Python values (pydata, results of Python apps): the command gets
+  // str(value), as DALiuGE's command line does. Content that is not a pickle stays text.
+  if ((encoding === 'pickle' || encoding === 'dill') && looksLikePickle(data)) {
+    try {
+      return pyStr(pickleLoads(data));
+    } catch (err) {
+      if (err instanceof NotBuiltinPickle) throw new DropFailure(`port ${port} holds a pickled object that only Python can read (${d.oid})`);
+    }
+  }
+  // utf-8, and the other Python encodings (npy, eval, binary, raw): the content itself.
+  return data.toString('utf8');
 }
 
 /** Connected drops in spec order, with the port name the app gives each. */
@@ -92,14 +103,14 @@ export async function buildCommand(app: AppDrop): Promise<RenderedCommand> {
   for (const { drop, port } of inputs) {
     const arg = port !== undefined ? byName.get(port) : undefined;
     if (!arg || drop.status === DropState.SKIPPED) continue;
-    arg.value = await readAs(drop, arg.encoding || 'utf-8');
+    arg.value = await readAs(drop, arg.encoding || 'utf-8', port!);
   }
   if (!anyNamedInput) {
     // Unnamed inputs fill the positional arguments in order.
     const positional = args.filter((a) => a.positional);
     for (let i = 0; i < inputs.length && i < positional.length; i++) {
       const { drop } = inputs[i]!;
-      if (drop.status !== DropState.SKIPPED) positional[i]!.value = await readAs(drop, positional[i]!.encoding || 'path');
+      if (drop.status !== DropState.SKIPPED) positional[i]!.value = await readAs(drop, positional[i]!.encoding || 'path', positional[i]!.name);
     }
   }
   for (const { drop, port } of outputs) {

@@ -5,23 +5,62 @@ import { DropFailure, messageOf } from '../../errors.ts';
 import { DropState } from '../../states.ts';
 import type { DataDrop } from '../data.ts';
 import { numberParam, parseNumber, stringParam } from '../spec.ts';
+import { NotBuiltinPickle, looksLikePickle, pickleLoads } from '../../pyvalue/pickle-read.ts';
+import { PyBytes, PyList, PyTuple, pyStr, type PyValue } from '../../pyvalue/value.ts';
 
 /** No-op barrier; also DALiuGEApp, the reference's placeholder app. */
 export class NullBarrierApp extends AppDrop {
   protected run(): void {}
 }
 
-/** "Hello <greet>" with no input, "Hello, <input>" with one, written to every output. */
-export class HelloWorldApp extends AppDrop {
-  protected run(): void | Promise<void> {
-    if (this.outputs.length === 0) throw new DropFailure('HelloWorldApp needs at least one output');
-    if (this.inputs.length > 1) throw new DropFailure(`HelloWorldApp takes at most one input, not ${this.inputs.length}`);
-    if (this.inputs.length === 0) {
-      this.writeAll(`Hello ${stringParam(this.spec, 'greet', 'World')}`);
-      return;
+/**
+ * The greeting of HelloWorldApp: "Hello <greet>" with no input; with one, "Hello, <x>" where x
+ * is the first element of a pickled input (DALiuGE's pickle.loads(...)[0]), else its text.
+ * Undefined when the pickle holds an object only Python can rebuild.
+ */
+export async function helloGreeting(app: AppDrop): Promise<string | undefined> {
+  if (app.outputs.length === 0) throw new DropFailure('HelloWorldApp needs at least one output');
+  if (app.inputs.length > 1) throw new DropFailure(`HelloWorldApp takes at most one input, not ${app.inputs.length}`);
+  if (app.inputs.length === 0) return `Hello ${stringParam(app.spec, 'greet', 'World')}`;
+  const data = await app.inputs[0]!.read();
+  if (looksLikePickle(data)) {
+    let v: PyValue;
+    try {
+      v = pickleLoads(data);
+    } catch (err) {
+      if (err instanceof NotBuiltinPickle) return undefined;
+      return `Hello, ${data.toString('utf8')}`;
     }
-    return this.inputs[0]!.read().then((b) => this.writeAll(`Hello, ${b.toString('utf8')}`));
+    const first = firstItem(v);
+    if (first !== NO_ITEM) return `Hello, ${pyStr(first)}`;
   }
+  return `Hello, ${data.toString('utf8')}`;
+}
+
+const NO_ITEM = Symbol('no item');
+
+/** value[0] for the sequences Python indexes by position; NO_ITEM where Python would raise. */
+function firstItem(v: PyValue): PyValue | typeof NO_ITEM {
+  if (typeof v === 'string') return v.length > 0 ? String.fromCodePoint(v.codePointAt(0)!) : NO_ITEM;
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.length > 0 ? v.items[0]! : NO_ITEM;
+  if (v instanceof PyBytes) return v.data.length > 0 ? BigInt(v.data[0]!) : NO_ITEM;
+  return NO_ITEM;
+}
+
+/** A sleep_time port's value: DALiuGE reads it with dill (a pickled number), else as text; invalid is 0. */
+function sleepSeconds(data: Buffer): number {
+  if (looksLikePickle(data)) {
+    try {
+      const v = pickleLoads(data);
+      if (typeof v === 'number') return Number.isFinite(v) ? v : 0;
+      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'string') return parseNumber(v, 0);
+      return 0;
+    } catch {
+      return 0;
+    }
+  }
+  return parseNumber(data.toString('utf8'), 0);
 }
 
 /** Sleeps `sleep_time` seconds, a value that may also arrive on an input port of that name. */
@@ -36,8 +75,7 @@ export class SleepApp extends AppDrop {
   protected async sleepTime(): Promise<number> {
     const ports = this.portsOf('inputs');
     for (const i of this.inputs) {
-      if (ports.get(i.oid) === 'sleep_time' && i.status === DropState.COMPLETED)
-        return Math.max(0, parseNumber((await i.read()).toString('utf8'), 0));
+      if (ports.get(i.oid) === 'sleep_time' && i.status === DropState.COMPLETED) return Math.max(0, sleepSeconds(await i.read()));
     }
     return Math.max(0, numberParam(this.spec, 'sleep_time', 0));
   }

@@ -13,6 +13,7 @@ import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
 import type { ProgressOptions } from '../progress.ts';
+import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -24,8 +25,10 @@ export interface NodeManagerOptions {
   remote?: RemoteEventSink;
   /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
   dataDirs?: readonly string[];
-  /** Seconds after which a bash command is ended (its app fails), unless it sets `timeout`. */
+  /** Seconds after which a bash command or a Python app is ended (its app fails), unless it sets `timeout`. */
   appTimeout?: number;
+  /** Python workers for Python apps (interpreter, module paths); started on first use. */
+  python?: PythonOptions;
 }
 
 export function defaultDlgRoot(): string {
@@ -51,6 +54,8 @@ function nonEmptyDir(dir: string): boolean {
 export class NodeManager implements DropManager, NodeOperations {
   readonly dlgRoot: string;
   readonly scheduler: Scheduler;
+  /** The pool of Python workers; no process runs until a Python app needs one. */
+  readonly python: PythonPool;
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
   private readonly remote: RemoteEventSink | undefined;
@@ -60,6 +65,7 @@ export class NodeManager implements DropManager, NodeOperations {
   constructor(opts: NodeManagerOptions = {}) {
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.scheduler = new Scheduler(opts.maxWorkers ?? availableParallelism());
+    this.python = new PythonPool({ timeoutS: opts.appTimeout, ...opts.python, maxWorkers: this.scheduler.maxWorkers, dlgRoot: this.dlgRoot });
     this.hostLabel = opts.hostLabel ?? '127.0.0.1';
     this.remote = opts.remote;
     this.dataDirs = normaliseDataDirs(opts.dataDirs);
@@ -81,7 +87,16 @@ export class NodeManager implements DropManager, NodeOperations {
     const dir = join(this.dlgRoot, 'workspace', sessionId);
     if (nonEmptyDir(dir))
       throw sessionExists(sessionId, `the session directory ${dir} already exists and is not empty (left by an earlier run?); choose another session id or remove it`);
-    const s = new Session({ sessionId, dlgRoot: this.dlgRoot, scheduler: this.scheduler, hostLabel: this.hostLabel, remote: this.remote, dataDirs: this.dataDirs, appTimeout: this.appTimeout });
+    const s = new Session({
+      sessionId,
+      dlgRoot: this.dlgRoot,
+      scheduler: this.scheduler,
+      hostLabel: this.hostLabel,
+      remote: this.remote,
+      dataDirs: this.dataDirs,
+      appTimeout: this.appTimeout,
+      python: this.python,
+    });
     this.sessions.set(sessionId, s);
     return s;
   }
@@ -160,7 +175,7 @@ export class NodeManager implements DropManager, NodeOperations {
   }
 
   async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {
-    this.session(sessionId).addGraphSpec(graph);
+    await this.session(sessionId).appendGraph(graph);
   }
 
   async reproData(sessionId: string) {
@@ -217,5 +232,6 @@ export class NodeManager implements DropManager, NodeOperations {
     this.sessions.clear();
     for (const s of all) if (s.status === SessionState.RUNNING) s.cancel();
     await Promise.all(all.map((s) => s.destroy()));
+    this.python.close();
   }
 }

@@ -38,8 +38,12 @@ export interface SecurityOptions {
   bindHost: string;
 }
 
-/** The EAGLE translator origins DALiuGE itself lets through (reference §7.1). */
-export const DEFAULT_ALLOW_ORIGINS: readonly string[] = Object.freeze(['http://localhost:8084', 'http://127.0.0.1:8084']);
+/**
+ * The EAGLE translator origins DALiuGE itself lets through (reference §7.1), and the origin
+ * DALiuGE's own Python client (dlg.restutils) puts on its chunked POSTs, graph appends
+ * included: http://dlg-tm.localhost (a *.localhost name is loopback, RFC 6761).
+ */
+export const DEFAULT_ALLOW_ORIGINS: readonly string[] = Object.freeze(['http://localhost:8084', 'http://127.0.0.1:8084', 'http://dlg-tm.localhost']);
 
 export const DEFAULT_SECURITY: SecurityOptions = Object.freeze({
   allowOrigins: [...DEFAULT_ALLOW_ORIGINS],

@@ -183,6 +183,8 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   registerViewAssets(app);
   app.get('/session', async (req, reply) => {
     const sessionId = String((req.query as Record<string, unknown>).sessionId ?? '');
+    // No session chosen: the list to choose from (DALiuGE renders an empty session page).
+    if (sessionId === '') return reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req)));
     await m.sessionStatus(sessionId);
     return reply.type('text/html; charset=utf-8').send(sessionPage(sessionId, opts.kind ?? 'manager', queryToken(req)));
   });
