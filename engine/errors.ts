@@ -56,3 +56,39 @@ export class DropFailure extends Error {}
 export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** The request is valid but comes too early (a drop not yet complete, a session not yet deployed). */
+export const notReady = (message: string) => new EngineError('NotReady', 409, [message]);
+
+/** What was asked for existed but is gone (expired data). */
+export const gone = (message: string) => new EngineError('Gone', 410, [message]);
+
+/** What a sub-manager answered (or why it could not be reached), as a 555 body lists it. */
+export interface SubError {
+  type: string;
+  args: unknown;
+}
+
+/**
+ * A call replicated on sub-managers failed on some (reference §7.1): 555 with
+ * `args = {"<host>": {"type", "args"}, …}`. The reference sends `"args": "dummy"`; the real
+ * arguments are sent here, which is what DALiuGE's client (`subetype(*subargs)`) expects.
+ */
+export class SubManagerError extends EngineError {
+  constructor(
+    message: string,
+    readonly perHost: Record<string, SubError>,
+  ) {
+    super('SubManagerException', 555, [message]);
+  }
+
+  override toBody(): { type: string; args: unknown[] } {
+    return { type: this.type, args: this.perHost as unknown as unknown[] };
+  }
+}
+
+/** A sub-manager could not be reached for a single forwarded call (reference §7.1). */
+export const restClientError = (message: string) => new EngineError('RestClientException', 556, [message]);
+
+/** Any other DALiuGE failure of a composite manager: 555. */
+export const daliugeError = (message: string) => new EngineError('DaliugeException', 555, [message]);

@@ -25,14 +25,17 @@ export { PyBytes, PyList, PyTuple, PyDict, PySet, pyRepr, pyStr, pyTruthy, type 
 export { Session, type SessionOptions, type StatusSummary, type DropStatus } from './session/session.ts';
 export { Scheduler } from './session/scheduler.ts';
 export { readGraphInput, rootOids, leafOids, type GraphInput } from './session/graph-input.ts';
-export type { RemoteEvent, RemoteEventSink, Relation } from './session/remote.ts';
+export type { RemoteEvent, RemoteEventSink, PeerLink, Relation } from './session/remote.ts';
 
 // Managers
 export type { DropManager, NodeOperations, SessionListEntry, SessionInfo, DropLogs } from './managers/manager.ts';
 export { NodeManager, defaultDlgRoot, type NodeManagerOptions } from './managers/node/node-manager.ts';
 export { createNodeServer, registerNodeRoutes } from './managers/node/rest.ts';
 export { createRestServer, registerManagerRoutes, postOnly, DEFAULT_MAX_BODY, type RestOptions } from './managers/rest/server.ts';
-export { HttpEventSink } from './managers/node/event-sink.ts';
+export { HttpEventSink, HttpPeerLink, type PeerLinkOptions } from './managers/node/event-sink.ts';
+export { CompositeManager, type CompositeOptions, type CompositeRole } from './managers/composite/composite-manager.ts';
+export { createCompositeServer, registerCompositeRoutes } from './managers/composite/rest.ts';
+export { parseAddress, parseAddressList, type ManagerAddress, NODE_PORT, ISLAND_PORT, MASTER_PORT, DAEMON_PORT } from './managers/address.ts';
 export {
   applySecurity,
   addSecurityOptions,
@@ -49,7 +52,7 @@ export {
 export { ManagerClient, ManagerError, ConnectionError } from './client/client.ts';
 export { submit, waitForSession, defaultSessionId, flattenStatus, overallStatus, type Progress } from './client/deploy.ts';
 export { runEmbedded, type EmbeddedOptions, type EmbeddedResult } from './client/embedded.ts';
-export { translateForDeploy, TranslateFailed } from './client/translate.ts';
+export { translateForDeploy, TranslateFailed, managerLayout, hierarchyMapper, type IslandLayout } from './client/translate.ts';
 
 // HPC (dlg-deploy --slurm)
 export { selectFacility, shippedFacilities, parseFacilities, FacilityError, type Facility } from './hpc/facility.ts';

@@ -4,6 +4,7 @@
 // over REST. Every case runs in a fresh process so that peak RSS belongs to that case alone.
 //
 //   node scripts/bench-engine.mjs [--sizes 10000,100000,1000000] [--shapes scatter,chain] [--modes embedded,rest]
+//   node scripts/bench-engine.mjs --hierarchy [--hsize 1000000] [--chain 100000]   (island manager, nodes)
 //
 // Targets (issue 5): ≥ 100,000 drops/s deployed; 10^6 drops end to end within 60 s.
 // Each case first runs a 2,000-drop graph of the same shape in the same process, so the
@@ -156,6 +157,8 @@ const fmtRate = (r) => Math.round(r).toLocaleString('en-US');
 const fmtMiB = (b) => (Number.isFinite(b) ? (b / 2 ** 20).toFixed(0) : '?');
 
 async function main(argv) {
+  // Island manager over node managers, and chains crossing nodes: scripts/bench-hierarchy.mjs.
+  if (argv.includes('--hierarchy')) return (await import('./bench-hierarchy.mjs')).benchHierarchy(argv);
   const i = argv.indexOf('--case');
   if (i >= 0) {
     const [mode, shape, n] = argv.slice(i + 1);

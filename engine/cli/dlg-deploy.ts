@@ -126,7 +126,8 @@ function progressBar(enabled: boolean) {
 function summaryLine(status: number, p: Progress | undefined, seconds: number): string {
   const counts = p ? doneCounts(p) : undefined;
   const drops = counts && p ? ` — ${counts.completed} completed, ${counts.error} error, ${counts.skipped} skipped of ${p.total} drops` : '';
-  return `session ${sessionStateName(status)} in ${seconds.toFixed(1)} s${drops}`;
+  const lost = p?.lost?.length ? `; lost manager(s): ${p.lost.join(', ')}` : '';
+  return `session ${sessionStateName(status)} in ${seconds.toFixed(1)} s${drops}${lost}`;
 }
 
 function exitFor(status: number): number {

@@ -1,16 +1,18 @@
-// dlg-engine nm: a node manager serving the DALiuGE REST API. SIGINT/SIGTERM stop it cleanly:
+// dlg-engine: DALiuGE-compatible managers. `nm` runs a node manager, `dim` an island manager over
+// node managers, `mm` a master manager over island managers, `daemon` starts and stops managers
+// on request, `cluster` starts a whole hierarchy on this machine. SIGINT/SIGTERM stop cleanly:
 // running apps are cancelled, their sessions end CANCELLED, the server closes.
 
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { Command, InvalidArgumentError } from 'commander';
-import { CODES } from '../../compiler/diagnostics.ts';
-import { NodeManager, defaultDlgRoot } from '../managers/node/node-manager.ts';
-import { createNodeServer } from '../managers/node/rest.ts';
-import { HttpEventSink } from '../managers/node/event-sink.ts';
-import { type SecurityCliOptions, addSecurityOptions, exposureWarning, securityFromCli } from '../managers/rest/security.ts';
-import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
-import { EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
+import { Command } from 'commander';
+import { defaultDlgRoot } from '../managers/node/node-manager.ts';
+import { DAEMON_PORT, ISLAND_PORT, MASTER_PORT, NODE_PORT } from '../managers/address.ts';
+import { EXIT_OK, EXIT_USAGE, reportFailure } from './report.ts';
+import { type CompositeCliOptions, type NmOptions, addCompositeOptions, addManagerOptions, addNmOptions, integer, runComposite, runNodeManager, seconds } from './managers.ts';
+import { type ClusterOptions, runCluster } from './cluster.ts';
+import { type DaemonOptions, runDaemon } from './daemon.ts';
+import { addSecurityOptions } from '../managers/rest/security.ts';
 
 const TOOL = 'dlg-engine';
 
@@ -19,90 +21,44 @@ const TOOL = 'dlg-engine';
 // the heap grows; an explicit --max-semi-space-size on the command line still wins.
 if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) setFlagsFromString('--max-semi-space-size=64');
 
-function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function seconds(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds`);
-    return n;
-  };
-}
-
-interface NmOptions extends SecurityCliOptions, PythonCliOptions {
-  host: string;
-  port: number;
-  dlgRoot: string;
-  maxWorkers: number;
-  maxRequestSize: number;
-  dataDir: string[];
-  appTimeout?: number;
-}
-
-async function runNodeManager(opts: NmOptions): Promise<number> {
-  const security = securityFromCli(opts, opts.host);
-  const nm = new NodeManager({
-    dlgRoot: opts.dlgRoot,
-    maxWorkers: opts.maxWorkers,
-    hostLabel: opts.host,
-    remote: new HttpEventSink(undefined, security.token),
-    dataDirs: opts.dataDir,
-    appTimeout: opts.appTimeout,
-    python: pythonFromCli(opts),
-  });
-  let stopping: Promise<void> | undefined;
-  const stop = (why: string) =>
-    (stopping ??= (async () => {
-      printNote(TOOL, `${why}: cancelling running sessions and stopping`);
-      await nm.shutdown();
-      await app.close();
-    })());
-  const app = createNodeServer(nm, { maxBodyBytes: opts.maxRequestSize * 1024 * 1024, onStop: () => void stop('stop requested'), security });
-  const warning = exposureWarning(security);
-  if (warning) printNote(TOOL, `warning: ${warning}`);
-  try {
-    await app.listen({ host: opts.host, port: opts.port });
-  } catch (err) {
-    throw new UserError(CODES.ENGINE_LISTEN_FAILED, `cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`);
-  }
-  const bound = app.server.address();
-  const port = typeof bound === 'object' && bound ? bound.port : opts.port;
-  printNote(TOOL, `node manager on http://${opts.host}:${port} (sessions in ${nm.dlgRoot}/workspace, ${opts.maxWorkers} workers)`);
-  await new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals) => void stop(sig).then(resolve);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    app.server.once('close', () => resolve());
-  });
-  await stopping;
-  return EXIT_OK;
-}
-
 async function main(argv: string[]): Promise<number> {
   let result: Promise<number> = Promise.resolve(EXIT_OK);
   const program = new Command(TOOL).description('Run DALiuGE-compatible managers').exitOverride().showHelpAfterError();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const nm = program
-    .command('nm')
-    .description('node manager: runs sessions and their drops, serves the REST API (default 127.0.0.1:8000)')
-    .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
-    .option('-P, --port <port>', 'port to listen on', integer('--port', 0, 65535), 8000)
-    .option('--dlg-root <dir>', 'DALiuGE root; sessions go to <dir>/workspace/<sessionId>', defaultDlgRoot())
-    .option('--max-workers <n>', 'apps running at once', integer('--max-workers', 1), availableParallelism())
-    .option('--max-request-size <MB>', 'largest accepted request body, in MiB', integer('--max-request-size', 1, 500), 256)
-    .option('--data-dir <dir>', 'a directory outside the session directories that FileDROPs may read and write (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--app-timeout <seconds>', "end bash commands and Python apps running longer than this; an app's own timeout parameter wins (default: no limit)", seconds('--app-timeout'));
-  addPythonOptions(nm);
-  addSecurityOptions(nm)
-    .exitOverride()
-    .action((opts: NmOptions) => {
-      result = runNodeManager(opts);
+  const sub = (name: string, description: string) => program.command(name).description(description).exitOverride();
+
+  addNmOptions(sub('nm', `node manager: runs sessions and their drops, serves the REST API (default 127.0.0.1:${NODE_PORT})`)).action((opts: NmOptions) => {
+    result = runNodeManager(opts);
+  });
+  addCompositeOptions(sub('dim', `data island manager over node managers (default 127.0.0.1:${ISLAND_PORT})`), 'island').action((opts: CompositeCliOptions) => {
+    result = runComposite('island', opts);
+  });
+  addCompositeOptions(sub('mm', `master manager over island managers (default 127.0.0.1:${MASTER_PORT})`), 'master').action((opts: CompositeCliOptions) => {
+    result = runComposite('master', opts);
+  });
+  addManagerOptions(sub('daemon', `starts and stops a node, island and master manager on request (default 127.0.0.1:${DAEMON_PORT})`), DAEMON_PORT)
+    .option('--nm-port <port>', 'port of the node manager it starts', integer('--nm-port', 0, 65535), NODE_PORT)
+    .option('--dim-port <port>', 'port of the island manager it starts', integer('--dim-port', 0, 65535), ISLAND_PORT)
+    .option('--mm-port <port>', 'port of the master manager it starts', integer('--mm-port', 0, 65535), MASTER_PORT)
+    .option('--max-workers <n>', 'apps running at once in the node manager it starts', integer('--max-workers', 1))
+    .action((opts: DaemonOptions) => {
+      result = runDaemon(opts);
+    });
+  addSecurityOptions(sub('cluster', 'a master, island and node managers on this machine, as child processes on loopback ports'))
+    .requiredOption('--nodes <n>', 'node managers', integer('--nodes', 1, 1000))
+    .option('--islands <n>', 'island managers, each over a contiguous group of node managers', integer('--islands', 1, 1000), 1)
+    .option('--base-port <port>', `ports from here: node managers, then islands, then the master (0: any free ports)`, integer('--base-port', 0, 65535), NODE_PORT)
+    .option('-H, --host <host>', 'address every manager listens on', '127.0.0.1')
+    .option('--dlg-root <dir>', 'each manager gets its own folder under it (nm0, nm1, …, dim0, …, mm)', defaultDlgRoot())
+    .option('--max-workers <n>', 'apps running at once per node manager', integer('--max-workers', 1), availableParallelism())
+    .option('--data-dir <dir>', "passed to every node manager: a directory FileDROPs may read and write (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--app-timeout <seconds>', 'passed to every node manager: end bash commands and Python apps running longer', seconds('--app-timeout'))
+    .option('--python <path>', 'passed to every node manager: the interpreter for Python apps')
+    .option('--python-path <dir>', 'passed to every node manager: a directory with modules for Python apps (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--probe-interval <s>', 'seconds between health probes', seconds('--probe-interval'))
+    .option('--probe-deadline <s>', 'a silent child is lost after this many seconds', seconds('--probe-deadline'))
+    .action((opts: ClusterOptions) => {
+      result = runCluster(opts);
     });
   try {
     await program.parseAsync(argv);

@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import type { DropSpec } from '../drops/spec.ts';
 import type { DropLogs, SessionInfo, SessionListEntry } from '../managers/manager.ts';
 import type { DropStatus, StatusSummary } from '../session/session.ts';
+import type { ProgressOptions, SessionOutline, SessionProgress } from '../managers/progress.ts';
 
 /** The manager answered with an error body {"type", "args"} (or something else non-2xx). */
 export class ManagerError extends Error {
@@ -28,7 +29,7 @@ export class ConnectionError extends Error {
     message?: string,
   ) {
     const why = cause instanceof Error ? ((cause.cause as Error | undefined)?.message ?? cause.message) : String(cause);
-    super(message ?? `cannot reach the manager at ${url}: ${why}`);
+    super(message ?? `cannot reach the manager at ${url}: ${why}`, { cause });
     this.name = 'ConnectionError';
   }
 }
@@ -46,6 +47,16 @@ function isTimeout(err: unknown): boolean {
   return name === 'TimeoutError' || name === 'AbortError';
 }
 
+/** A 555 body lists each failing sub-manager: one line each, "host: Type: message". */
+function subManagerArgs(perHost: Record<string, unknown>): string[] {
+  const lines = Object.entries(perHost).map(([host, e]) => {
+    const x = (e ?? {}) as { type?: unknown; args?: unknown };
+    const detail = Array.isArray(x.args) ? describeArgs(x.args) : typeof x.args === 'string' ? x.args : JSON.stringify(x.args);
+    return `${host}: ${String(x.type)}: ${detail}`;
+  });
+  return [`${lines.length} sub-manager(s) failed`, ...lines];
+}
+
 function describeArgs(args: unknown[]): string {
   return args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join('; ');
 }
@@ -55,6 +66,8 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Sent as `Authorization: Bearer <token>` on every request (servers started with --token). */
   token?: string;
+  /** Told when each request starts and ends (`answered`: the manager sent any HTTP answer). */
+  observer?: { start(method: string, path: string): void; end(method: string, path: string, answered: boolean): void };
 }
 
 export interface AppendOptions {
@@ -67,16 +80,18 @@ type Body = { json: unknown } | { form: Record<string, string> } | { raw: string
 export class ManagerClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly token: string | undefined;
+  readonly token: string | undefined;
+  private readonly observer: ClientOptions['observer'];
 
   constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.observer = opts.observer;
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.timeoutMs = opts.timeoutMs ?? 600_000;
     this.token = opts.token || undefined;
   }
 
   /** The answer's status and whole body; every failure to get them is a ConnectionError. */
-  private async request(method: string, path: string, body?: Body): Promise<{ res: Response; text: string }> {
+  private async request(method: string, path: string, body?: Body, timeoutMs = this.timeoutMs, binary = false): Promise<{ res: Response; text: string; bytes?: Buffer }> {
     const url = this.baseUrl + path;
     const headers: Record<string, string> = {};
     if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
@@ -93,14 +108,19 @@ export class ManagerClient {
       payload = body.raw;
     }
     let res: Response;
-    let text: string;
+    let text = '';
+    let bytes: Buffer | undefined;
+    this.observer?.start(method, path);
     try {
-      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await res.text();
+      res = await fetch(url, { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) });
+      if (binary && res.ok) bytes = Buffer.from(await res.arrayBuffer());
+      else text = await res.text();
     } catch (err) {
-      if (isTimeout(err)) throw new RequestTimeout(this.baseUrl, `${method} ${path}`, this.timeoutMs / 1000);
+      this.observer?.end(method, path, false);
+      if (isTimeout(err)) throw new RequestTimeout(this.baseUrl, `${method} ${path}`, timeoutMs / 1000);
       throw new ConnectionError(this.baseUrl, err);
     }
+    this.observer?.end(method, path, true);
     if (!res.ok) {
       let type = `HTTP${res.status}`;
       let args: unknown[] = [text.slice(0, 500) || res.statusText];
@@ -108,17 +128,18 @@ export class ManagerClient {
         const e = JSON.parse(text) as { type?: unknown; args?: unknown };
         if (typeof e.type === 'string') type = e.type;
         if (Array.isArray(e.args)) args = e.args;
+        else if (type === 'SubManagerException' && typeof e.args === 'object' && e.args !== null) args = subManagerArgs(e.args as Record<string, unknown>);
         else if (e.args !== undefined) args = [e.args];
       } catch {
         /* not a JSON error body (DALiuGE answers 500 with HTML) */
       }
       throw new ManagerError(url, res.status, type, args);
     }
-    return { res, text };
+    return { res, text, bytes };
   }
 
-  private async json<T>(method: string, path: string, body?: Body): Promise<T> {
-    const { text } = await this.request(method, path, body);
+  private async json<T>(method: string, path: string, body?: Body, timeoutMs?: number): Promise<T> {
+    const { text } = await this.request(method, path, body, timeoutMs);
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
@@ -219,8 +240,46 @@ export class ManagerClient {
     await this.json('POST', `${this.s(sessionId)}/trigger`, { json: uids });
   }
 
-  // Island manager routes (for mapping a graph onto the nodes a manager reports).
-  nodes(): Promise<string[]> {
-    return this.json('GET', '/api/nodes');
+  // Island and master manager routes (reference §7.6, §7.7).
+  /** The node managers under this manager; a master answers {"nodes": [...]} (§9 Q28), accepted too. */
+  async nodes(): Promise<string[]> {
+    const a = await this.json<unknown>('GET', '/api/nodes');
+    return Array.isArray(a) ? (a as string[]) : ((a as { nodes?: string[] } | null)?.nodes ?? []);
+  }
+  async islands(): Promise<string[]> {
+    return (await this.json<{ islands: string[] }>('GET', '/api/islands')).islands;
+  }
+  /** GET /api: a node manager's sessions, or a composite manager's hosts and session ids. */
+  api<T = Record<string, unknown>>(timeoutMs?: number): Promise<T> {
+    return this.json('GET', '/api', undefined, timeoutMs);
+  }
+  async addNode(node: string): Promise<void> {
+    await this.json('POST', `/api/node/${encodeURIComponent(node)}`);
+  }
+  async removeNode(node: string): Promise<void> {
+    await this.json('DELETE', `/api/node/${encodeURIComponent(node)}`);
+  }
+  /** The session's log: a text file from a node manager, a gzipped tarball from a composite one. */
+  async sessionLogFile(sessionId: string): Promise<{ filename: string; type: string; bytes: Buffer }> {
+    const { res, bytes } = await this.request('GET', `${this.s(sessionId)}/logs`, undefined, this.timeoutMs, true);
+    const m = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '');
+    return { filename: m?.[1] ?? `dlg_${sessionId}.log`, type: res.headers.get('content-type') ?? '', bytes: bytes ?? Buffer.alloc(0) };
+  }
+  /** Our extension (the session dashboard): the graph grouped by LG node. */
+  graphOutline(sessionId: string): Promise<SessionOutline> {
+    return this.json('GET', `${this.s(sessionId)}/graph/outline`);
+  }
+  /** Our extension (the session dashboard): counts per state and group, failed and expanded drops. */
+  graphProgress(sessionId: string, opts: ProgressOptions = {}): Promise<SessionProgress> {
+    const q = new URLSearchParams();
+    if (opts.expand?.length) q.set('expand', opts.expand.join(','));
+    if (opts.expandLimit !== undefined) q.set('expandLimit', String(opts.expandLimit));
+    if (opts.failedLimit !== undefined) q.set('failedLimit', String(opts.failedLimit));
+    const qs = q.toString();
+    return this.json('GET', `${this.s(sessionId)}/graph/progress${qs ? `?${qs}` : ''}`);
+  }
+  /** Any GET route answering JSON, for the proxied `/api/node/<node>/...` routes. */
+  get<T = unknown>(path: string): Promise<T> {
+    return this.json('GET', path);
   }
 }

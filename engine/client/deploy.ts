@@ -39,6 +39,8 @@ export interface Progress {
   total: number;
   /** Drops per DropState. */
   counts: number[];
+  /** Managers lost while the session ran (composite managers report them). */
+  lost?: string[];
 }
 
 /** Session status as a list of ints: a node manager gives one, composite managers nest objects. */
@@ -58,8 +60,8 @@ export function overallStatus(statuses: number[]): number {
 }
 
 async function progressOf(client: ManagerClient, sessionId: string, status: number): Promise<Progress | undefined> {
-  const summary = await client.graphSummary(sessionId);
-  if (summary) return { status, total: summary.total, counts: summary.counts };
+  const summary = (await client.graphSummary(sessionId)) as (Progress & { lost?: string[] }) | undefined;
+  if (summary) return { status, total: summary.total, counts: summary.counts, ...(summary.lost?.length ? { lost: summary.lost } : {}) };
   if (status < SessionState.RUNNING) return undefined;
   // DALiuGE's managers have no summary: count the full graph status.
   const counts = new Array(DROP_STATE_COUNT).fill(0);
@@ -77,18 +79,44 @@ export interface WaitOptions {
   onProgress?: (p: Progress) => void;
 }
 
+/** How long a composite manager may answer 555/556 (a sub-manager unreachable) before waiting stops. */
+const SUB_MANAGER_PATIENCE_MS = 60_000;
+
+/**
+ * A composite manager answers 555/556 while one of its sub-managers does not answer; its
+ * failure detector soon decides (the session then fails), so such answers are waited out.
+ */
+async function patiently<T>(f: () => Promise<T>, since: { t: number }): Promise<T | undefined> {
+  try {
+    const v = await f();
+    since.t = 0;
+    return v;
+  } catch (err) {
+    if (!(err instanceof ManagerError) || (err.httpStatus !== 555 && err.httpStatus !== 556)) throw err;
+    const now = Date.now();
+    if (since.t === 0) since.t = now;
+    if (now - since.t > SUB_MANAGER_PATIENCE_MS) throw err;
+    return undefined;
+  }
+}
+
 /** Polls until the session is FINISHED, FAILED or CANCELLED; returns that status. */
 export async function waitForSession(client: ManagerClient, sessionId: string, opts: WaitOptions = {}): Promise<number> {
   const interval = opts.pollIntervalMs ?? 1000;
+  const trouble = { t: 0 };
   for (;;) {
-    const answer = await client.sessionStatus(sessionId);
+    const answer = await patiently(() => client.sessionStatus(sessionId), trouble);
+    if (answer === undefined) {
+      await new Promise((r) => setTimeout(r, interval));
+      continue;
+    }
     const statuses = flattenStatus(answer);
     // DALiuGE answers 200 {"Status": "Success"} for a session it does not know (§9 Q27).
     if (statuses.length === 0)
       throw new ManagerError(`${client.baseUrl}/api/sessions/${sessionId}/status`, 200, 'NoSessionException', [`no status for session ${sessionId}: ${JSON.stringify(answer)}`]);
     const status = overallStatus(statuses);
     if (opts.onProgress) {
-      const p = await progressOf(client, sessionId, status);
+      const p = await patiently(() => progressOf(client, sessionId, status), trouble);
       if (p) opts.onProgress(p);
     }
     if (isFinalSessionState(status)) return status;

@@ -7,8 +7,8 @@ import { pgtChunks } from '../../compiler/emit/pgt.ts';
 import { fill, parseParamArgs, readParamsFile } from '../../compiler/fill/index.ts';
 import { loadValue } from '../../compiler/load/index.ts';
 import { translate } from '../../compiler/translate.ts';
-import { managerBase, nodesFromAnswer } from '../../compiler/map/index.ts';
-import { ConnectionError, ManagerError } from './client.ts';
+import { type DropMapper, managerBase, nodesFromAnswer } from '../../compiler/map/index.ts';
+import { ConnectionError, ManagerClient, ManagerError } from './client.ts';
 
 export interface TranslateOptions {
   /** Parameter files and name=value pairs given with --params. */
@@ -19,7 +19,7 @@ export interface TranslateOptions {
   file?: string;
   /** Refuse an LG that unrolls to more drops (default: the compiler's DEFAULT_MAX_DROPS). */
   maxDrops?: number;
-  /** The manager's bearer token. */
+  /** Bearer token of the manager (and of the island managers a master reports). */
   token?: string;
 }
 
@@ -51,15 +51,16 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
   const loaded = loadValue(lg, file);
   diagnostics.push(...loaded.diagnostics);
   if (!loaded.value) throw new TranslateFailed(diagnostics);
-  // A composite manager (data island, master) reports its nodes: the graph is partitioned
-  // and mapped onto them. A node manager has no node list: the graph goes there as a PGT.
-  const nodes = opts.url ? await managerNodes(opts.url, opts.token) : undefined;
+  // A composite manager (data island, master) reports its islands and nodes: the graph is
+  // partitioned and mapped onto them. A node manager has none: the graph goes there as a PGT.
+  const layout = opts.url ? await managerLayout(opts.url, opts.token) : undefined;
+  const nodeCount = layout?.reduce((n, i) => n + i.nodes.length, 0) ?? 0;
   const t = translate(loaded.value, {
-    emit: nodes ? 'pg' : 'pgt',
+    emit: layout ? 'pgtp' : 'pgt',
     oidPrefix: '1',
     maxDrops: opts.maxDrops,
     fill: (doc, f) => fill(doc, { params }, f),
-    place: nodes ? { algorithm: 'metis', numPartitions: nodes.length - 1, numIslands: 1, nodes } : undefined,
+    place: layout ? { algorithm: 'metis', numPartitions: nodeCount, numIslands: layout.length } : undefined,
   });
   diagnostics.push(...t.diagnostics);
   if (!t.value || hasErrors(diagnostics)) throw new TranslateFailed(diagnostics);
@@ -67,8 +68,56 @@ export async function translateForDeploy(lg: Record<string, unknown>, opts: Tran
     throw new TranslateFailed([...diagnostics, error(CODES.NOT_A_GRAPH, 'expected a logical graph', { file })]);
   }
   const parts: Buffer[] = [];
-  for (const c of pgtChunks(t.value.table, { oidPrefix: '1', placement: t.value.placed?.mapper })) parts.push(Buffer.from(c));
+  const plan = t.value.placed?.plan;
+  const placement = layout && plan ? hierarchyMapper(plan.part, plan.islandOf, layout) : t.value.placed?.mapper;
+  for (const c of pgtChunks(t.value.table, { oidPrefix: '1', placement })) parts.push(Buffer.from(c));
   return { drops: JSON.parse(Buffer.concat(parts).toString()) as unknown[], warnings: diagnostics };
+}
+
+export interface IslandLayout {
+  /** What the graph's `island` values must say: the island manager's address. */
+  address: string;
+  /** Its node managers. */
+  nodes: string[];
+}
+
+/**
+ * The islands and nodes under a manager: a master lists its islands (GET /api/islands), each of
+ * which lists its nodes; an island manager is one island of the nodes it reports (GET
+ * /api/nodes). Undefined for a node manager, which has neither.
+ */
+export async function managerLayout(url: string, token: string | undefined = process.env.DLG_TOKEN): Promise<IslandLayout[] | undefined> {
+  // Every composite manager lists its nodes; only a master also lists islands.
+  const nodes = await managerNodes(url, token);
+  if (!nodes) return undefined;
+  const client = new ManagerClient(managerBase(url).base, { token, timeoutMs: NODES_TIMEOUT_MS });
+  let islands: string[] | undefined;
+  try {
+    islands = await client.islands();
+  } catch (err) {
+    // No such route: an island manager. Anything else (unreachable, refused) is an error.
+    if (!(err instanceof ManagerError && (err.httpStatus === 404 || err.httpStatus === 405))) throw err;
+  }
+  if (!Array.isArray(islands) || islands.length === 0) return [{ address: nodes[0]!, nodes: nodes.slice(1) }];
+  const all = await Promise.all(
+    islands.map(async (address) => ({ address, nodes: await new ManagerClient(managerBase(address.split(':').slice(0, 2).join(':')).base, { token, timeoutMs: NODES_TIMEOUT_MS }).nodes() })),
+  );
+  const usable = all.filter((i) => i.nodes.length > 0);
+  return usable.length > 0 ? usable : undefined;
+}
+
+/**
+ * Partitions onto node managers island by island: the partitions the placement put on island
+ * j go to island j's nodes in turn, so every drop's node belongs to its island.
+ */
+export function hierarchyMapper(part: Int32Array, islandOf: Int32Array, layout: readonly IslandLayout[]): DropMapper {
+  const seen = new Array<number>(layout.length).fill(0);
+  const nodeOfPart = Array.from(islandOf, (j) => {
+    const isl = layout[j % layout.length]!;
+    return isl.nodes[seen[j % layout.length]!++ % isl.nodes.length]!;
+  });
+  const islandOfPart = Array.from(islandOf, (j) => layout[j % layout.length]!.address);
+  return { node: (i) => nodeOfPart[part[i]!]!, island: (i) => islandOfPart[part[i]!]! };
 }
 
 /**

@@ -174,7 +174,7 @@ export abstract class AppDrop extends Drop {
   }
 
   private releaseInputs(): void {
-    for (const i of this.inputs) i.consumerDone();
+    for (const i of this.inputs) i.consumerDone(this);
   }
 
   skip(): void {

@@ -210,8 +210,18 @@ export abstract class DataDrop extends Drop {
     if (this.flags & F_LEAF) this.host.leafDone(this);
   }
 
+  /** Make the data readable through `path` on this node; remote drops fetch a copy. */
+  materialize(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** A command wrote this output itself (bash): remote drops send what it wrote to their owner. */
+  commitExternalWrite(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** A consumer finished with this drop (ran, failed or skipped): expire after use (§8.11). */
-  consumerDone(): void {
+  consumerDone(_consumer?: AppDrop): void {
     if (++this.consumersDone !== this.consumers.length) return;
     if (this.flags & F_EXPIRE_AFTER_USE && !(this.flags & F_PERSIST)) this.expire();
   }

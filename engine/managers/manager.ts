@@ -31,9 +31,13 @@ export interface DropLogs {
 export interface SessionLogFile {
   filename: string;
   path: string;
+  /** Default text/plain (a node's log); composite managers serve a gzipped tarball. */
+  contentType?: string;
 }
 
 export interface DropManager {
+  /** Whether the session exists, when the manager knows without asking anyone. */
+  hasSession?(sessionId: string): boolean;
   createSession(sessionId: string): Promise<void>;
   listSessions(): Promise<SessionListEntry[]>;
   sessionInfo(sessionId: string): Promise<SessionInfo>;
@@ -54,7 +58,8 @@ export interface DropManager {
   graphOutline?(sessionId: string): Promise<SessionOutline>;
   /** Our extension: per-state counts per group, failed drops, drops of expanded groups; optional as above. */
   graphProgress?(sessionId: string, opts: ProgressOptions): Promise<SessionProgress>;
-  addGraphSpec(sessionId: string, graph: unknown): Promise<void>;
+  /** `raw`: the decoded request body the graph was parsed from, when it came over REST. */
+  addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void>;
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;
   reproStatus(sessionId: string): Promise<boolean>;
   sessionLog(sessionId: string): Promise<SessionLogFile>;
@@ -75,5 +80,6 @@ export interface NodeOperations {
   linkGraphParts(sessionId: string, lhOID: string, rhOID: string, linkType: number): Promise<void>;
   addSubscriptions(sessionId: string, byPeer: Map<string, Relation[]>): Promise<void>;
   trigger(sessionId: string, uids: string[]): Promise<void>;
-  deliverEvents(sessionId: string, events: RemoteEvent[]): Promise<void>;
+  /** A batch from another node; `sender` and `seq` let a retried batch be recognised. */
+  deliverEvents(sessionId: string, events: RemoteEvent[], sender?: string, seq?: number): Promise<void>;
 }

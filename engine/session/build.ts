@@ -8,7 +8,7 @@ import { type Drop, type DropHost, F_LEAF } from '../drops/drop.ts';
 import { FileDrop } from '../drops/file.ts';
 import { NullBarrierApp } from '../drops/apps/simple.ts';
 import { type DropClass, resolveDropClass } from '../drops/registry.ts';
-import type { DropSpec } from '../drops/spec.ts';
+import { type DropSpec, entryOid } from '../drops/spec.ts';
 import { invalidGraph, invalidRelationship, messageOf } from '../errors.ts';
 import { LinkType } from '../states.ts';
 import type { Relation } from './remote.ts';
@@ -162,5 +162,31 @@ export function attachProxies(subscriptions: readonly [peer: string, rel: Relati
     if (rel === LinkType.PRODUCER || rel === LinkType.OUTPUT) linker.produce(app, data);
     else if (rel === LinkType.STREAMING_CONSUMER || rel === LinkType.STREAMING_INPUT) linker.stream(data, app);
     else linker.consume(data, app);
+  }
+}
+
+/**
+ * An app reads its inputs in the order its own spec lists them, however the links were made
+ * (from either side's list, locally or through proxies for other nodes), so that a gather
+ * concatenates the same way whatever the placement. O(inputs) for apps already in order.
+ */
+export function orderInputs(drops: readonly Drop[]): void {
+  for (const d of drops) {
+    if (!(d instanceof AppDrop) || d.inputs.length < 2) continue;
+    const list = d.spec.inputs;
+    if (!Array.isArray(list) || list.length < 2) continue;
+    const pos = new Map<string, number>();
+    for (let i = 0; i < list.length; i++) {
+      const o = entryOid(list[i]);
+      if (o !== undefined && !pos.has(o)) pos.set(o, i);
+    }
+    const inputs = d.inputs;
+    const key = (x: DataDrop, i: number) => pos.get(x.oid) ?? list.length + i;
+    let sorted = true;
+    for (let i = 1; i < inputs.length && sorted; i++) if (key(inputs[i - 1]!, i - 1) > key(inputs[i]!, i)) sorted = false;
+    if (sorted) continue;
+    const keyed = inputs.map((x, i) => [key(x, i), x] as const);
+    keyed.sort((a, b) => a[0] - b[0]);
+    for (let i = 0; i < keyed.length; i++) inputs[i] = keyed[i]![1];
   }
 }

@@ -16,9 +16,10 @@ import { AppState, DROP_STATE_COUNT, DropState, SessionState, sessionStateName }
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
-import { admitSpecs, attachProxies, buildDrops, listed } from './build.ts';
+import { admitSpecs, attachProxies, buildDrops, listed, orderInputs } from './build.ts';
 import { refuseCycles } from './cycles.ts';
-import { type Relation, type RemoteEvent, type RemoteEventSink, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
+import { type PeerLink, type ProxyHost, type Relation, type RemoteEvent, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
+import { PeerEndpoint } from './peer-endpoint.ts';
 import { ProgressTracker, outlineOfSpecs, type ProgressOptions, type SessionOutline, type SessionProgress } from '../managers/progress.ts';
 import type { PythonPool } from '../drops/apps/python/pool.ts';
 import { admitPython } from '../drops/apps/python/admission.ts';
@@ -29,7 +30,8 @@ export interface SessionOptions {
   scheduler: Scheduler;
   /** Names the log file dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
-  remote?: RemoteEventSink;
+  /** How this session reaches the other nodes of its graph. */
+  remote?: PeerLink;
   /** Directories outside the session directory that FileDROPs may name (absolute, normalised). */
   dataDirs?: readonly string[];
   /** Default seconds a bash command may run (--app-timeout); none when undefined. */
@@ -50,7 +52,7 @@ export interface StatusSummary {
   counts: number[];
 }
 
-export class Session implements DropHost {
+export class Session implements ProxyHost {
   readonly sessionId: string;
   readonly dlgRoot: string;
   readonly sessionDir: string;
@@ -67,7 +69,9 @@ export class Session implements DropHost {
   private readonly pythonChecks = new Map<string, string | null>();
 
   private readonly scheduler: Scheduler;
-  private readonly remote: RemoteEventSink;
+  readonly link: PeerLink;
+  /** What other nodes ask of this session: their events, and the data they read. */
+  readonly peers: PeerEndpoint;
   private readonly logFile: SessionLog;
   private readonly specs: DropSpec[] = [];
   private readonly classes: DropClass[] = [];
@@ -85,12 +89,14 @@ export class Session implements DropHost {
   private linkedSinceCheck = false;
   private leaves = 0;
   private leavesDone = 0;
+  private finishing = false;
 
   constructor(opts: SessionOptions) {
     this.sessionId = opts.sessionId;
     this.dlgRoot = opts.dlgRoot;
     this.scheduler = opts.scheduler;
-    this.remote = opts.remote ?? NO_REMOTE;
+    this.link = opts.remote ?? NO_REMOTE;
+    this.peers = new PeerEndpoint(this);
     this.python = opts.python;
     this.sessionDir = join(opts.dlgRoot, 'workspace', opts.sessionId);
     this.dataDirs = opts.dataDirs ?? [];
@@ -224,6 +230,7 @@ export class Session implements DropHost {
     }
     this.setStatus(SessionState.RUNNING);
     this.armLifespans();
+    this.startProxies();
     const early = this.earlyEvents;
     this.earlyEvents = [];
     this.deliverRemoteEvents(early);
@@ -253,10 +260,11 @@ export class Session implements DropHost {
       local: (oid) => this.lookup(oid),
       proxy: (uid, peer, kind) => {
         let p = this.proxies.get(uid);
-        if (p === undefined) this.proxies.set(uid, (p = kind === 'app' ? new RemoteApp(this, uid, peer, this.remote) : new RemoteData(this, uid, peer, this.remote)));
+        if (p === undefined) this.proxies.set(uid, (p = kind === 'app' ? new RemoteApp(this, uid, peer) : new RemoteData(this, uid, peer)));
         return p;
       },
     });
+    orderInputs(this.drops);
     return built.failed;
   }
 
@@ -302,13 +310,25 @@ export class Session implements DropHost {
     }
   }
 
-  /** Events from other nodes for the proxies of this session. */
+  /** Remote data needs a place for local copies; streamed inputs start following their producers. */
+  private startProxies(): void {
+    if (this.proxies.size === 0) return;
+    mkdirSync(join(this.sessionDir, '.remote'), { recursive: true });
+    for (const p of this.proxies.values()) if (p instanceof RemoteData) p.startStreams();
+  }
+
+  /** Events from other nodes: kept until deploy, then applied in the order they were sent. */
   deliverRemoteEvents(events: readonly RemoteEvent[]): void {
     if (this.status === SessionState.PRISTINE || this.status === SessionState.BUILDING || this.status === SessionState.DEPLOYING) {
-      this.earlyEvents.push(...events);
+      for (const e of events) this.earlyEvents.push(e);
       return;
     }
-    for (const e of events) this.proxies.get(e.uid)?.deliver(e);
+    for (const e of events) this.peers.apply(e);
+  }
+
+  /** The proxy of a remote drop, by uid. */
+  proxy(uid: string): (Drop & RemoteProxy) | undefined {
+    return this.proxies.get(uid);
   }
 
   cancel(): void {
@@ -317,12 +337,19 @@ export class Session implements DropHost {
     if (s !== SessionState.RUNNING)
       throw invalidSessionState(`Can't cancel session ${this.sessionId} in status ${sessionStateName(s)}`);
     for (const d of this.drops) d.cancel();
+    this.stopPeers();
     this.setStatus(SessionState.CANCELLED);
+  }
+
+  private stopPeers(): void {
+    for (const p of this.proxies.values()) if (p instanceof RemoteData) p.stopStreams();
+    this.link.forget(this.sessionId);
   }
 
   /** Stop everything and release resources; the session directory stays. */
   async destroy(): Promise<void> {
     if (this.status === SessionState.RUNNING) this.cancel();
+    this.stopPeers();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.listeners.clear();
@@ -351,15 +378,23 @@ export class Session implements DropHost {
     this.status = s;
     this.logFile.write('INFO', `session ${this.sessionId} is ${sessionStateName(s)}`);
     if (s === SessionState.FINISHED || s === SessionState.FAILED || s === SessionState.CANCELLED) {
+      // Nothing more will be sent to other nodes (finishing waited for what was queued).
+      if (this.proxies.size > 0) this.link.forget(this.sessionId);
       for (const w of this.waiters.splice(0)) w(s);
     }
   }
 
   /** All leaves reported. Drops that never ran are SKIPPED, not COMPLETED as in the reference (§9 Q48). */
   private finish(): void {
-    if (this.status !== SessionState.RUNNING) return;
+    if (this.status !== SessionState.RUNNING || this.finishing) return;
     for (const d of this.drops) if (d.status === DropState.INITIALIZED || d.status === DropState.WRITING) d.skipPending();
-    this.setStatus(this.errorCount > 0 ? SessionState.FAILED : SessionState.FINISHED);
+    if (this.proxies.size === 0) return this.setStatus(this.errorCount > 0 ? SessionState.FAILED : SessionState.FINISHED);
+    // A part of a graph is over once the other nodes have what it owes them, so that a
+    // manager seeing every part final sees every cross-node effect applied.
+    this.finishing = true;
+    void this.link.drained(this.sessionId).then(() => {
+      if (this.status === SessionState.RUNNING) this.setStatus(this.errorCount > 0 ? SessionState.FAILED : SessionState.FINISHED);
+    });
   }
 
   /** An EndDROP completed: everything still pending is skipped. */
@@ -404,7 +439,7 @@ export class Session implements DropHost {
 
   // ---- queries ----
 
-  private lookup(uidOrOid: string): Drop | undefined {
+  lookup(uidOrOid: string): Drop | undefined {
     let i = this.index.get(uidOrOid);
     if (i === undefined) {
       if (this.uidIndex === null) {

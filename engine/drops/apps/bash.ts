@@ -40,6 +40,8 @@ export class BashShellApp extends AppDrop {
   command = '';
 
   protected async run(): Promise<void> {
+    // Inputs held by other nodes are copied into the session directory first.
+    for (const i of this.inputs) await i.materialize();
     const cmd = await buildCommand(this);
     this.command = cmd.command;
     this.log('INFO', `running: ${cmd.display}`, 'run');
@@ -49,6 +51,7 @@ export class BashShellApp extends AppDrop {
       const tail = this.stderr.trim().split('\n').slice(-5).join('\n');
       throw new DropFailure(`command exited with ${code}${tail ? `: ${tail}` : ''}`);
     }
+    for (const o of this.outputs) await o.commitExternalWrite();
   }
 
   private spawnCommand(cmd: string, values: Record<string, string>): Promise<number | string> {

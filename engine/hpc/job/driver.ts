@@ -206,12 +206,6 @@ export class JobDriver {
   }
 
   private async startIslands(plans: ReturnType<typeof planIslands>): Promise<void> {
-    // TEMPORARY until the island manager (issue 10) is on main: one node manager is deployed to directly.
-    if (this.nms.length === 1 && plans.length === 1) {
-      const nm = this.nms[0]!;
-      this.top = { url: `http://${endpoint(nm.address, nm.port)}`, node: nm.node, port: nm.port };
-      return;
-    }
     const members = islandMembers(this.pg ?? [], plans, this.nms);
     const common = { jobDir: this.o.jobDir, dlgRoot: this.o.dlgRoot, startTimeout: this.o.startTimeout, signal: this.abort.signal, steps: this.steps };
     const started = await Promise.allSettled(plans.map(async (p, k) => {

@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import type { DropManager, DropLogs, NodeOperations, SessionInfo, SessionListEntry, SessionLogFile } from '../manager.ts';
 import { Session } from '../../session/session.ts';
 import { Scheduler } from '../../session/scheduler.ts';
-import type { Relation, RemoteEvent, RemoteEventSink } from '../../session/remote.ts';
+import type { PeerLink, Relation, RemoteEvent } from '../../session/remote.ts';
 import { invalidSessionId, noSession, sessionExists } from '../../errors.ts';
 import { SessionState } from '../../states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
@@ -22,7 +22,8 @@ export interface NodeManagerOptions {
   maxWorkers?: number;
   /** Names session log files dlg_<hostLabel>_<sessionId>.log. */
   hostLabel?: string;
-  remote?: RemoteEventSink;
+  /** How sessions reach the other nodes of their graphs (HttpPeerLink in a server). */
+  remote?: PeerLink;
   /** Directories outside the session directories that FileDROPs may read and write (--data-dir). */
   dataDirs?: readonly string[];
   /** Seconds after which a bash command or a Python app is ended (its app fails), unless it sets `timeout`. */
@@ -58,7 +59,7 @@ export class NodeManager implements DropManager, NodeOperations {
   readonly python: PythonPool;
   private readonly sessions = new Map<string, Session>();
   private readonly hostLabel: string;
-  private readonly remote: RemoteEventSink | undefined;
+  private readonly remote: PeerLink | undefined;
   readonly dataDirs: readonly string[];
   private readonly appTimeout: number | undefined;
 
@@ -222,8 +223,8 @@ export class NodeManager implements DropManager, NodeOperations {
     this.session(sessionId).trigger(uids);
   }
 
-  async deliverEvents(sessionId: string, events: RemoteEvent[]): Promise<void> {
-    this.session(sessionId).deliverRemoteEvents(events);
+  async deliverEvents(sessionId: string, events: RemoteEvent[], sender?: string, seq?: number): Promise<void> {
+    this.session(sessionId).peers.receive(events, sender, seq);
   }
 
   /** Cancel running sessions (their apps are stopped) and release all of them. */

@@ -1,5 +1,7 @@
 // The node manager's REST server: the common routes plus the NM-only ones of reference §7.5.
 
+import { createReadStream } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { NodeManager } from './node-manager.ts';
 import { type RestOptions, DEFAULT_MAX_BODY, SUCCESS, createRestServer, postOnly, registerManagerRoutes, sendJson } from '../rest/server.ts';
@@ -49,8 +51,35 @@ export function registerNodeRoutes(app: FastifyInstance, nm: NodeManager, opts: 
     const sessionId = id(req);
     nm.session(sessionId);
     requireContentType(req, ['application/json']);
-    await nm.deliverEvents(sessionId, readRemoteEvents(jsonBody(req, limit)));
+    const sender = req.headers['x-dlg-sender'];
+    const seq = Number(req.headers['x-dlg-seq']);
+    const batch = typeof sender === 'string' && Number.isInteger(seq) && seq > 0 ? { sender, seq } : undefined;
+    await nm.deliverEvents(sessionId, readRemoteEvents(jsonBody(req, limit)), batch?.sender, batch?.seq);
     return sendJson(reply, SUCCESS);
+  });
+
+  // Remote data (the reference reads it over zerorpc): the bytes of a completed data drop...
+  app.get('/api/sessions/:id/drops/:uid/data', async (req, reply) => {
+    const d = nm.session(id(req)).peers.data((req.params as { uid: string }).uid);
+    reply
+      .type('application/octet-stream')
+      .header('x-dlg-kind', d.kind)
+      .header('x-dlg-name', encodeURIComponent(d.name))
+      .header('x-dlg-data-url', encodeURIComponent(d.dataURL));
+    return reply.send(d.path !== undefined ? createReadStream(d.path) : d.bytes);
+  });
+
+  // ...and, for a remote streaming consumer, the chunks written to a drop as they come.
+  app.get('/api/sessions/:id/drops/:uid/stream', async (req, reply) => {
+    const consumer = String((req.query as Record<string, unknown>).consumer ?? '');
+    const source = nm.session(id(req)).peers.stream((req.params as { uid: string }).uid, consumer);
+    const out = new PassThrough();
+    source.attach((chunk) => {
+      if (out.destroyed) return;
+      if (chunk === null) out.end();
+      else out.write(chunk);
+    });
+    return reply.type('application/octet-stream').send(out);
   });
 
   // POST only (the reference answers GET, which any web page can send with an <img>).

@@ -38,7 +38,11 @@ export function decodedBody(req: FastifyRequest, limit: number): Buffer {
 }
 
 export function jsonBody(req: FastifyRequest, limit: number): unknown {
-  const bytes = decodedBody(req, limit);
+  return parseJson(decodedBody(req, limit));
+}
+
+/** A decoded body as JSON; an empty or malformed one is a 400. */
+export function parseJson(bytes: Buffer): unknown {
   if (bytes.length === 0) throw badRequest('The request needs a JSON body');
   return parseBody(bytes);
 }

@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DropManager } from '../manager.ts';
-import { EngineError, badRequest, payloadTooLarge } from '../../errors.ts';
-import { formParams, jsonBody, requireContentType } from './body.ts';
+import { EngineError, badRequest, noSession, payloadTooLarge } from '../../errors.ts';
+import { decodedBody, formParams, jsonBody, parseJson, requireContentType } from './body.ts';
 import { dashboard, dropPage } from './html.ts';
 import { DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from './security.ts';
 import { sessionPage } from '../../../views/pages.ts';
@@ -21,6 +21,8 @@ export interface RestOptions {
   kind?: string;
   /** Called after POST /api/stop or POST /api/shutdown has been answered. */
   onStop?: () => void;
+  /** The page served at GET / (default: the node manager's session list); `token` is the one its links carry. */
+  dashboard?: (token?: string) => Promise<string>;
   /** Host, Origin and token rules (security.ts); default: loopback, EAGLE's origins, no token. */
   security?: SecurityOptions;
 }
@@ -82,6 +84,13 @@ export function postOnly(reply: FastifyReply, path: string): FastifyReply {
   return sendJson(reply.code(405).header('Allow', 'POST'), { type: 'MethodNotAllowed', args: [`${path} only accepts POST`] });
 }
 
+/** 404 for an unknown session, without asking sub-managers when the manager can tell itself. */
+async function knownSession(m: DropManager, sessionId: string): Promise<void> {
+  if (m.hasSession) {
+    if (!m.hasSession(sessionId)) throw noSession(sessionId);
+  } else await m.sessionStatus(sessionId);
+}
+
 export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts: RestOptions = {}): void {
   const limit = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const id = (req: FastifyRequest) => (req.params as Params).id;
@@ -106,7 +115,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/status', async (req, reply) => sendJson(reply, await m.sessionStatus(id(req))));
 
   app.post('/api/sessions/:id/deploy', async (req, reply) => {
-    await m.sessionStatus(id(req)); // an unknown session is the first thing wrong
+    await knownSession(m, id(req)); // an unknown session is the first thing wrong
     const completed = (formParams(req, limit).get('completed') ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -129,7 +138,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   // its own implementation gets the default one built from graph() and graphStatus().
   const fallback = new DefaultProgress();
   app.get('/api/sessions/:id/graph/outline', async (req, reply) => {
-    await m.sessionStatus(id(req));
+    await knownSession(m, id(req));
     return sendJson(reply, m.graphOutline ? await m.graphOutline(id(req)) : await fallback.outline(m, id(req)));
   });
   app.get('/api/sessions/:id/graph/progress', async (req, reply) => {
@@ -140,15 +149,16 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
       expandLimit: limit(q.expandLimit, 5000),
       failedLimit: limit(q.failedLimit, 1000),
     };
-    await m.sessionStatus(id(req));
+    await knownSession(m, id(req));
     return sendJson(reply, m.graphProgress ? await m.graphProgress(id(req), opts) : await fallback.progress(m, id(req), opts));
   });
 
   app.post('/api/sessions/:id/graph/append', async (req, reply) => {
     const sessionId = id(req);
-    await m.sessionStatus(sessionId); // 404 before 415: the session is the first thing wrong
+    await knownSession(m, sessionId); // 404 before 415: the session is the first thing wrong
     requireContentType(req, ['application/json', 'text/plain']);
-    await m.addGraphSpec(sessionId, jsonBody(req, limit));
+    const raw = decodedBody(req, limit);
+    await m.addGraphSpec(sessionId, parseJson(raw), raw);
     return ok(reply);
   });
 
@@ -158,7 +168,7 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/sessions/:id/logs', async (req, reply) => {
     const log = await m.sessionLog(id(req));
     return reply
-      .type('text/plain; charset=utf-8')
+      .type(log.contentType ?? 'text/plain; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${log.filename}"`)
       .send(createReadStream(log.path));
   });
@@ -177,7 +187,9 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
   app.get('/api/stop', async (_req, reply) => postOnly(reply, '/api/stop'));
 
   // HTML views.
-  app.get('/', async (req, reply) => reply.type('text/html; charset=utf-8').send(dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req))));
+  app.get('/', async (req, reply) =>
+    reply.type('text/html; charset=utf-8').send(opts.dashboard ? await opts.dashboard(queryToken(req)) : dashboard(opts.kind ?? 'manager', await m.listSessions(), queryToken(req))),
+  );
   // The live session dashboard (views/web/session.ts): a page shell; the data comes from the
   // outline and progress routes above (the token, if any, goes along with every request).
   registerViewAssets(app);

@@ -1,0 +1,219 @@
+// Where every drop of a composite manager's session went, and the relations that cross its
+// children (reference §7.9). Kept per session (the reference shares one dictionary between all
+// sessions, §9 Q31) in flat arrays: 10^6 drops cost one Map entry and a few numbers each.
+//
+// A relation is recorded as the reference does, (other oid, link type of the list it was
+// found in, this oid), with every entry reduced to its oid first (§9 Q32: mixed lists are not
+// mangled) and oids replaced by uids. It is indexed under the child holding each side, keyed
+// by the node holding the other side: that is the peer the child's node exchanges events with.
+// The entries themselves stay in the forwarded specs, since they carry the port names.
+
+import { type DropSpec, RELATIONSHIP_KEYS, entryOid } from '../../drops/spec.ts';
+import type { Relation } from '../../session/remote.ts';
+import { LinkType } from '../../states.ts';
+import { invalidGraph } from '../../errors.ts';
+import { listed } from '../../session/build.ts';
+
+const REL_OF_KEY: Record<(typeof RELATIONSHIP_KEYS)[number], number> = {
+  inputs: LinkType.INPUT,
+  streamingInputs: LinkType.STREAMING_INPUT,
+  outputs: LinkType.OUTPUT,
+  producers: LinkType.PRODUCER,
+  consumers: LinkType.CONSUMER,
+  streamingConsumers: LinkType.STREAMING_CONSUMER,
+};
+
+/** "lhs is <rel> of rhs" → which side is the app, and what kind of link it is. */
+function normalised(lhs: string, rel: number, rhs: string): string {
+  const appFirst = rel === LinkType.CONSUMER || rel === LinkType.STREAMING_CONSUMER || rel === LinkType.PRODUCER;
+  const kind = rel === LinkType.CONSUMER || rel === LinkType.INPUT ? 'c' : rel === LinkType.PRODUCER || rel === LinkType.OUTPUT ? 'p' : 's';
+  return appFirst ? `${lhs}\u0000${rhs}\u0000${kind}` : `${rhs}\u0000${lhs}\u0000${kind}`;
+}
+
+class Names {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  id(name: string): number {
+    let i = this.ids.get(name);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(name);
+      this.ids.set(name, i);
+    }
+    return i;
+  }
+  find(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+}
+
+export class GraphIndex {
+  private readonly index = new Map<string, number>();
+  private readonly oids: string[] = [];
+  private readonly uids = new Map<number, string>();
+  private readonly childOf: number[] = [];
+  private readonly nodeOf: number[] = [];
+  private readonly app: number[] = [];
+  private readonly children = new Names();
+  private readonly nodes = new Names();
+  private pending: [oid: string, rel: number, drop: number][] = [];
+  private readonly rels = new Map<number, Map<string, Relation[]>>();
+  private readonly relKeys = new Set<string>();
+
+  get size(): number {
+    return this.oids.length;
+  }
+
+  has(oidOrUid: string): boolean {
+    return this.index.has(oidOrUid);
+  }
+
+  /** The child holding a drop, by oid or uid. */
+  childOfDrop(oidOrUid: string): string | undefined {
+    const i = this.index.get(oidOrUid);
+    return i === undefined ? undefined : this.children.list[this.childOf[i]!];
+  }
+
+  private uid(i: number): string {
+    return this.uids.get(i) ?? this.oids[i]!;
+  }
+
+  /**
+   * Registers a batch whose placement was checked (children and nodes known, oids new), then
+   * finds its relations with drops on other children. A batch repeating an oid is refused
+   * whole (400). O(specs + links).
+   */
+  add(specs: readonly DropSpec[], childOf: readonly string[], nodeOf: readonly string[]): void {
+    const first = this.oids.length;
+    const before = this.index.size;
+    let aliases = 0;
+    let lastChild = '';
+    let lastChildId = -1;
+    let lastNode = '';
+    let lastNodeId = -1;
+    for (let k = 0; k < specs.length; k++) {
+      const s = specs[k]!;
+      const i = first + k;
+      this.oids.push(s.oid);
+      this.index.set(s.oid, i);
+      const u = s.uid;
+      if (typeof u === 'string' && u !== '' && u !== s.oid) {
+        this.uids.set(i, u);
+        this.index.set(u, i);
+        aliases++;
+      }
+      // Drops come in runs on one child: remember the last name instead of looking it up.
+      const c = childOf[k]!;
+      if (c !== lastChild) [lastChild, lastChildId] = [c, this.children.id(c)];
+      this.childOf.push(lastChildId);
+      const n = nodeOf[k]!;
+      if (n !== lastNode) [lastNode, lastNodeId] = [n, this.nodes.id(n)];
+      this.nodeOf.push(lastNodeId);
+      this.app.push(s.categoryType === 'Application' ? 1 : 0);
+    }
+    if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(specs, first);
+    for (let k = 0; k < specs.length; k++) {
+      const s = specs[k]!;
+      for (const key of RELATIONSHIP_KEYS) {
+        const list = s[key];
+        if (!Array.isArray(list)) continue;
+        const rel = REL_OF_KEY[key];
+        for (const e of list) {
+          const o = typeof e === 'string' ? e : entryOid(e);
+          if (o === undefined) continue;
+          const j = this.index.get(o);
+          if (j === undefined) this.pending.push([o, rel, first + k]);
+          else if (this.childOf[j] !== this.childOf[first + k]) this.relate(j, rel, first + k);
+        }
+      }
+    }
+  }
+
+  /** Undo a batch that repeats oids (or uids) and say which. */
+  private refuseRepeats(specs: readonly DropSpec[], first: number): never {
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const s of specs) {
+      for (const id of [s.oid, typeof s.uid === 'string' && s.uid !== s.oid ? s.uid : undefined]) {
+        if (id === undefined || id === '') continue;
+        if (seen.has(id)) repeated.add(id);
+        seen.add(id);
+      }
+    }
+    for (let k = 0; k < specs.length; k++) {
+      this.index.delete(this.oids[first + k]!);
+      const u = this.uids.get(first + k);
+      if (u !== undefined) this.index.delete(u);
+      this.uids.delete(first + k);
+    }
+    this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = first;
+    throw invalidGraph(`${repeated.size} oid(s) appear more than once: ${listed([...repeated])}`, [...repeated]);
+  }
+
+  /** At deploy: entries naming drops of later batches. Names of no drop at all are left, as a node does. */
+  resolvePending(): void {
+    for (const [o, rel, i] of this.pending) {
+      const j = this.index.get(o);
+      if (j !== undefined) this.relate(j, rel, i);
+    }
+    this.pending = [];
+  }
+
+  private relate(lhs: number, rel: number, rhs: number): void {
+    const cl = this.childOf[lhs]!;
+    const cr = this.childOf[rhs]!;
+    if (cl === cr) return;
+    const r: Relation = [this.uid(lhs), rel, this.uid(rhs)];
+    this.addRelation(cl, this.nodes.list[this.nodeOf[rhs]!]!, r);
+    this.addRelation(cr, this.nodes.list[this.nodeOf[lhs]!]!, r);
+  }
+
+  private addRelation(child: number, peer: string, r: Relation): void {
+    const key = `${child}\u0000${peer}\u0000${normalised(r[0], r[1], r[2])}`;
+    if (this.relKeys.has(key)) return;
+    this.relKeys.add(key);
+    let byPeer = this.rels.get(child);
+    if (!byPeer) this.rels.set(child, (byPeer = new Map()));
+    const list = byPeer.get(peer);
+    if (list) list.push(r);
+    else byPeer.set(peer, [r]);
+  }
+
+  /**
+   * Relations a parent manager found between drops here and drops under its other children:
+   * each goes to the child holding its local side, keyed by the same peer.
+   */
+  receive(byPeer: ReadonlyMap<string, readonly Relation[]>): void {
+    for (const [peer, rels] of byPeer) {
+      for (const r of rels) {
+        for (const side of [r[0], r[2]]) {
+          const i = this.index.get(side);
+          if (i !== undefined) this.addRelation(this.childOf[i]!, peer, r);
+        }
+      }
+    }
+  }
+
+  /** The subscriptions body for one child, or undefined when it has no cross relations. */
+  subscriptionsFor(child: string): Record<string, Relation[]> | undefined {
+    const c = this.children.find(child);
+    const byPeer = c === undefined ? undefined : this.rels.get(c);
+    return byPeer && byPeer.size > 0 ? Object.fromEntries(byPeer) : undefined;
+  }
+
+  /** How many drops went to a child. */
+  countOn(child: string): number {
+    const c = this.children.find(child);
+    if (c === undefined) return 0;
+    let n = 0;
+    for (const x of this.childOf) if (x === c) n++;
+    return n;
+  }
+
+  /** The drops a child holds: oid and whether it is an app. */
+  *dropsOn(child: string): Generator<[oid: string, app: boolean]> {
+    const c = this.children.find(child);
+    if (c === undefined) return;
+    for (let i = 0; i < this.childOf.length; i++) if (this.childOf[i] === c) yield [this.oids[i]!, this.app[i] === 1];
+  }
+}
