@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,14 +81,19 @@ async function accounted(s: Slurm, jobId: string): Promise<string> {
 
 if (slurm) {
   const s = slurm;
+  let install = '';
   let dist = '';
   test.before(() => {
-    // The bundles are what a cluster runs: build them once for this file, beside nothing else.
-    dist = mkdtempSync(join(tmpdir(), 'dlg-slurm-dist-'));
+    // The bundles are what a cluster runs: build them once for this file, laid out as the
+    // package is (dist/ beside engine/python, the Python worker package).
+    install = mkdtempSync(join(tmpdir(), 'dlg-slurm-install-'));
+    dist = join(install, 'dist');
+    mkdirSync(join(install, 'engine'));
+    symlinkSync(join(repoRoot, 'engine/python'), join(install, 'engine/python'));
     const b = spawnSync(process.execPath, [join(repoRoot, 'scripts/build.mjs'), '--out', dist], { encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
   });
-  test.after.always(() => rmSync(dist, { recursive: true, force: true }));
+  test.after.always(() => rmSync(install, { recursive: true, force: true }));
 
   test('the hello pipeline on three node managers under one island manager (one node, three tasks)', async (t) => {
     const base = await freeRange(4);
@@ -141,9 +146,10 @@ if (slurm) {
     t.deepEqual(processesUsing(job.dlgRoot), []);
   });
 
-  test('a failing app: the job exits non-zero and the summary names the failed drop with its log', async (t) => {
-    const base = await freeRange(2);
-    const job = await runJob(s, dist, join(repoRoot, 'fixtures/engine/failing-bash.pg.json'), base, []);
+  test('a failing app on three node managers: the job exits non-zero and the summary names the failed drop with its log', async (t) => {
+    // Spread over three node managers: the logs come from the node manager that ran each drop.
+    const base = await freeRange(4);
+    const job = await runJob(s, dist, join(repoRoot, 'fixtures/engine/failing-bash.pg.json'), base, ['--ntasks', '3']);
     t.teardown(() => rmSync(join(job.jobDir, '..'), { recursive: true, force: true }));
     t.is(job.code, 1, job.stderr);
     t.is(job.summary.status, 'FAILED');

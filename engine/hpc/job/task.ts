@@ -39,6 +39,11 @@ export function nodeManagerLog(procId: number): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function logTail(path: string): string {
+  const t = tail(path);
+  return t ? `:\n${t}` : ` (its log ${path} is empty)`;
+}
+
 export async function runTask(opts: TaskOptions): Promise<number> {
   const procId = Number(process.env.SLURM_PROCID);
   if (!Number.isInteger(procId) || procId < 0) throw new Error('SLURM_PROCID is not set: run this under srun');
@@ -84,8 +89,9 @@ export async function runTask(opts: TaskOptions): Promise<number> {
   const deadline = Date.now() + opts.startTimeout * 1000;
   for (;;) {
     if (done) {
-      record({ ok: false, procId, node, error: `the node manager exited before answering:\n${tail(logPath)}` });
-      return await exited;
+      const code = await exited;
+      record({ ok: false, procId, node, error: `the node manager exited (code ${code}) before answering${logTail(logPath)}` });
+      return code;
     }
     try {
       const res = await fetch(`${url}/api`, { headers: authHeaders(), signal: AbortSignal.timeout(2000) });
@@ -94,7 +100,7 @@ export async function runTask(opts: TaskOptions): Promise<number> {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
-      record({ ok: false, procId, node, error: `the node manager did not answer at ${url} within ${opts.startTimeout} s:\n${tail(logPath)}` });
+      record({ ok: false, procId, node, error: `the node manager did not answer at ${url} within ${opts.startTimeout} s${logTail(logPath)}` });
       stop();
       return await exited;
     }
