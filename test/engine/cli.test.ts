@@ -110,7 +110,8 @@ test('dlg-engine nm serves the API and stops cleanly on SIGTERM, cancelling runn
   await client.deploy('long', ['sleeper']);
   const pidFile = join(root, 'workspace/long/pid');
   let pid = 0;
-  for (let i = 0; i < 200 && !pid; i++) {
+  // A loaded CI machine can take seconds to start bash: wait up to 60 s.
+  for (let i = 0; i < 2400 && !pid; i++) {
     try {
       pid = Number(readFileSync(pidFile, 'utf8'));
     } catch {
