@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { availableParallelism, tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { TestFn } from 'ava';
@@ -53,18 +53,39 @@ function which(name: string): string | undefined {
   return undefined;
 }
 
-/** Two distinct free TCP ports on loopback (released before the daemons bind them). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve, reject) => {
+/**
+ * The first port the kernel hands out for port-0 binds. Ports below it are never given to
+ * other tests' servers (they listen on port 0), so a range chosen there stays free between
+ * the check and the moment SLURM or a job's managers bind it.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 12000) return low;
+  } catch {
+    /* not Linux */
+  }
+  return 32768;
+}
+
+/** `n` consecutive ports, free on loopback right now, below the ephemeral range; returns the first. */
+export async function freePortRange(n: number): Promise<number> {
+  const top = ephemeralLow() - n;
+  for (;;) {
+    const base = 10000 + Math.floor(Math.random() * (top - 10000));
+    const servers: Server[] = [];
+    let ok = true;
+    for (let p = base; p < base + n && ok; p++) {
       const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
+      ok = await new Promise<boolean>((resolve) => {
+        s.once('error', () => resolve(false));
+        s.listen(p, '127.0.0.1', () => resolve(true));
+      });
+      if (ok) servers.push(s);
+    }
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    if (ok) return base;
+  }
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Ran> {
@@ -144,7 +165,8 @@ export async function startSlurm(): Promise<Slurm> {
   for (const d of ['munge', 'state', 'spool', 'log']) mkdirSync(join(dir, d), { mode: 0o755 });
   const key = join(dir, 'munge/munge.key');
   writeFileSync(key, randomBytes(1024), { mode: 0o400 });
-  const ports = await freePorts(2);
+  const first = await freePortRange(2);
+  const ports = [first, first + 1];
   const user = userInfo().username;
   const cpus = availableParallelism();
   const node = 'localhost';
@@ -171,8 +193,12 @@ export async function startSlurm(): Promise<Slurm> {
       }
     }
   };
-  // If the test process ends without calling stop() (a crash), the daemons go with it.
-  const onExit = () => killAll('SIGKILL');
+  // If the test process ends without calling stop() (a crash), the daemons go with it; the
+  // watchdog below does better (it cancels the jobs first) once it runs.
+  let watchdog: ChildProcess | undefined;
+  const onExit = () => {
+    if (!watchdog || watchdog.exitCode !== null) killAll('SIGKILL');
+  };
   process.once('exit', onExit);
   const daemon = (name: string, args: string[]) => {
     const c = spawn(bins[name]!, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -182,8 +208,23 @@ export async function startSlurm(): Promise<Slurm> {
     children.push(c);
     return { child: c, stderr: () => err };
   };
+  /** The jobs still known to the controller, cancelled; resolves once squeue lists none (bounded). */
+  const cancelJobs = async () => {
+    const q = await run(bins.squeue!, ['-h', '-o', '%i'], env, 10_000);
+    if (q.code !== 0 || q.stdout.trim() === '') return;
+    await run(bins.scancel!, [`--user=${user}`], env, 10_000);
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const r = await run(bins.squeue!, ['-h', '-o', '%i'], env, 10_000);
+      if (r.code !== 0 || r.stdout.trim() === '') return;
+      await sleep(200);
+    }
+  };
   const stop = async () => {
     process.off('exit', onExit);
+    if (watchdog?.pid && watchdog.exitCode === null) process.kill(watchdog.pid, 'SIGKILL');
+    // A test that failed half-way may leave a job running: its managers go with it.
+    if (children.length === DAEMONS.length && children.every((c) => c.exitCode === null && c.signalCode === null)) await cancelJobs();
     killAll('SIGTERM');
     const deadline = Date.now() + 5000;
     while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) await sleep(50);
@@ -214,6 +255,7 @@ export async function startSlurm(): Promise<Slurm> {
     await stop();
     throw err instanceof SlurmUnavailable ? err : new SlurmUnavailable(why);
   }
+  watchdog = startWatchdog(dir, env, user, bins, children);
   return {
     dir,
     env,
@@ -223,6 +265,32 @@ export async function startSlurm(): Promise<Slurm> {
     logs,
     stop,
   };
+}
+
+/**
+ * A shell that outlives this process if it dies without stop() (ava timing out, a signal):
+ * then it cancels the cluster's jobs (their managers go with them), stops the daemons by PID
+ * and removes the folder. It ignores the terminal's signals so that it can do so after ^C.
+ */
+function startWatchdog(dir: string, env: NodeJS.ProcessEnv, user: string, bins: Record<string, string>, daemons: ChildProcess[]): ChildProcess {
+  const script = [
+    'trap "" INT TERM HUP',
+    'parent=$1; shift',
+    'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
+    '"$SCANCEL" --user="$SLURM_USER" 2>/dev/null',
+    'for i in $(seq 20); do [ -z "$("$SQUEUE" -h -o %i 2>/dev/null)" ] && break; sleep 1; done',
+    'kill -TERM "$@" 2>/dev/null; sleep 3; kill -KILL "$@" 2>/dev/null',
+    'rm -rf "$SLURM_TEST_DIR"',
+  ].join('\n');
+  const pids = daemons.map((d) => String(d.pid));
+  const w = spawn('bash', ['-c', script, 'slurm-watchdog', String(process.pid), ...pids], {
+    env: { ...env, SCANCEL: bins.scancel, SQUEUE: bins.squeue, SLURM_USER: user, SLURM_TEST_DIR: dir },
+    stdio: 'ignore',
+  });
+  w.on('error', () => {});
+  // The test process must not wait for it.
+  w.unref();
+  return w;
 }
 
 async function until(ok: () => boolean, ms: number, why: () => string, child: ChildProcess): Promise<void> {
