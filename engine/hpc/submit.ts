@@ -64,6 +64,7 @@ export async function submitJob(job: SlurmJob, created: boolean): Promise<Submit
     writeFileSync(script, renderScript(job), { mode: 0o755 });
     const r = await slurmCommand('sbatch', ['--parsable', script], { cwd: job.jobDir });
     const jobId = r.stdout.trim().split(';')[0] ?? '';
+    if (r.code === 127) throw new SubmitError(`cannot submit the job: ${r.stderr.trim()} (run dlg-deploy --slurm on a login node, or --print the script)`);
     if (r.code !== 0 || !/^\d+(_\d+)?$/.test(jobId)) {
       throw new SubmitError(`sbatch refused the job (exit ${r.code}): ${(r.stderr || r.stdout).trim()}`);
     }

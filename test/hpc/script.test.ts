@@ -17,9 +17,9 @@ const hello = join(repoRoot, 'fixtures/graphs/hello_pipeline.graph');
 // Absolute, so that commands run from a temporary directory find it.
 const tsx = import.meta.resolve('tsx');
 
-function deploy(args: string[], cwd = repoRoot): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function deploy(args: string[], cwd = repoRoot, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsx, join(repoRoot, 'engine/cli/dlg-deploy.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['--import', tsx, join(repoRoot, 'engine/cli/dlg-deploy.ts'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
@@ -160,4 +160,15 @@ test('dlg-deploy --slurm usage errors: a clear message, exit 2 from the command,
     t.regex(r.stderr, message);
     t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+test('dlg-deploy --slurm where sbatch cannot be run: a clear message, exit 2, no job directory left', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dlg-slurm-nosbatch-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  // A PATH holding no sbatch (the login node is not a SLURM client).
+  const r = await deploy([hello, '--slurm', '--job-dir', join(dir, 'job')], dir, { PATH: join(dir, 'empty') });
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /error \[DLG7302\] cannot submit the job: sbatch is not installed or not on PATH/);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+  t.false(existsSync(join(dir, 'job')), 'the job directory is removed again');
 });

@@ -254,6 +254,16 @@ if (slurm) {
     t.deepEqual(processesUsing(job.dlgRoot), []);
   });
 
+  test('a job sbatch refuses (no such partition): exit 2 with sbatch\'s reason, no job directory left', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'dlg-slurm-test-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await s.run(process.execPath, [join(dist, 'dlg-deploy.js'), hello, '--slurm', '--job-dir', join(dir, 'job'), '--partition', 'nosuch']);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, /error \[DLG7302\] sbatch refused the job \(exit 1\): .*invalid partition/i);
+    t.is(r.stdout, '');
+    t.false(existsSync(join(dir, 'job')));
+  });
+
   test('a job that ends before its driver runs: --wait reports how it ended, from accounting', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'dlg-slurm-test-'));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
