@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cliCommand } from './commands.ts';
 import { authHeaders } from './token.ts';
 import { type Step, startStep, stopStep, tailOf } from './process.ts';
-import { recordFile, type TaskRecord } from './task.ts';
+import { nodeManagerLog, recordFile, type TaskRecord } from './task.ts';
 import { endpoint, type IslandPlan, type NodeManagerRecord } from '../layout.ts';
 
 export class StartFailure extends Error {}
@@ -76,7 +76,7 @@ export async function startNodeManagers(o: NodeStepOptions): Promise<NodeManager
     }
     if (Date.now() > deadline) {
       const missing = Array.from({ length: o.tasks }, (_, i) => i).filter((i) => !found.has(i));
-      throw new StartFailure(`node manager(s) ${missing.join(', ')} did not report within ${o.startTimeout} s${taskLogs(o.jobDir)}`);
+      throw new StartFailure(`node manager(s) ${missing.join(', ')} did not report within ${o.startTimeout} s${stalled(o.jobDir, missing)}${taskLogs(o.jobDir)}`);
     }
     await sleep(100);
   }
@@ -84,6 +84,17 @@ export async function startNodeManagers(o: NodeStepOptions): Promise<NodeManager
   // They answer on their own node; the graph is deployed from here.
   await Promise.all(nms.map((nm) => waitUntilAnswering(`http://${endpoint(nm.address, nm.port)}`, `node manager ${nm.procId} on ${nm.node}`, 10, o.signal)));
   return nms;
+}
+
+/** How far the missing node managers got: srun's messages, and each one's log (if it started at all). */
+function stalled(jobDir: string, missing: number[]): string {
+  const srunLog = tailOf(join(jobDir, 'logs', 'srun-nodes.log'));
+  const out = [srunLog ? `\nsrun: ${srunLog}` : '\nsrun printed nothing'];
+  for (const i of missing) {
+    const log = join(jobDir, nodeManagerLog(i));
+    out.push(existsSync(log) ? `\nnode manager ${i}: ${tailOf(log, 4) || 'started, printed nothing yet'}` : `\nnode manager ${i}: its task has not started it`);
+  }
+  return out.join('');
 }
 
 function taskLogs(jobDir: string): string {
