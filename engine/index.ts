@@ -53,3 +53,11 @@ export { ManagerClient, ManagerError, ConnectionError } from './client/client.ts
 export { submit, waitForSession, defaultSessionId, flattenStatus, overallStatus, type Progress } from './client/deploy.ts';
 export { runEmbedded, type EmbeddedOptions, type EmbeddedResult } from './client/embedded.ts';
 export { translateForDeploy, TranslateFailed, managerLayout, hierarchyMapper, type IslandLayout } from './client/translate.ts';
+
+// HPC (dlg-deploy --slurm)
+export { selectFacility, shippedFacilities, parseFacilities, FacilityError, type Facility } from './hpc/facility.ts';
+export { renderScript, isSlurmTime, ScriptError, type SlurmJob } from './hpc/script.ts';
+export { deploySlurm, buildJob, SlurmUsageError, type SlurmCliOptions } from './hpc/slurm-deploy.ts';
+export { watchJob, tunnelCommand, type WatchOptions } from './hpc/watch.ts';
+export { JobDriver, type DriverOptions } from './hpc/job/driver.ts';
+export type { Summary, Progress as JobProgress } from './hpc/job/summary.ts';

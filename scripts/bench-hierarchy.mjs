@@ -125,14 +125,28 @@ function flatten(s) {
   return typeof s === 'number' ? [s] : Object.values(s).flatMap(flatten);
 }
 
-/** Create, append, deploy with the roots, wait: times of the deploy and of the run. */
-async function runOn(url, id, graph) {
+/** CPU seconds (user + system) a process has used so far; the machine is shared, so wall time alone says little. */
+function cpuOf(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const after = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(after[11]) + Number(after[12])) / 100; // utime, stime in clock ticks (100/s on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Create, append, deploy with the roots, wait: times of the deploy and of the run, and the managers' CPU during the deploy. */
+async function runOn(url, id, graph, pids = []) {
   const json = JSON.stringify(graph.g);
+  const cpu0 = pids.map(cpuOf);
   const t0 = performance.now();
   await post(url, '/api/sessions', JSON.stringify({ sessionId: id }));
   await post(url, `/api/sessions/${id}/graph/append`, json);
   await post(url, `/api/sessions/${id}/deploy`, `completed=${graph.roots.join(',')}`, 'application/x-www-form-urlencoded');
   const t1 = performance.now();
+  const deployCpuOf = pids.map((pid, i) => cpuOf(pid) - cpu0[i]);
+  const deployCpu = deployCpuOf.reduce((a, b) => a + b, 0);
   let statuses;
   for (;;) {
     statuses = flatten(await (await fetch(`${url}/api/sessions/${id}/status`)).json());
@@ -140,7 +154,7 @@ async function runOn(url, id, graph) {
     await new Promise((r) => setTimeout(r, 50));
   }
   const t2 = performance.now();
-  return { deployMs: t1 - t0, runMs: t2 - t1, ok: statuses.every((s) => s === 4) };
+  return { deployMs: t1 - t0, deployCpu, deployCpuOf, runMs: t2 - t1, ok: statuses.every((s) => s === 4) };
 }
 
 async function onCluster(nodes, build, label) {
@@ -151,8 +165,9 @@ async function onCluster(nodes, build, label) {
     // Warm the JIT on a small graph of the same shape first, as the single-node bench does.
     await runOn(nodes > 1 ? c.dim : c.nms[0].url, 'warmup', build(nodes > 1 ? addr : [], true));
     const graph = build(nodes > 1 ? addr : [], false);
-    const r = await runOn(nodes > 1 ? c.dim : c.nms[0].url, 'bench', graph);
+    const r = await runOn(nodes > 1 ? c.dim : c.nms[0].url, 'bench', graph, c.procs.map((p) => p.pid));
     const rss = c.procs.map((p) => `${p.kind[0]}${peakRssOf(p.pid) / 2 ** 20 | 0}`).join(' ');
+    r.deployCpuText = `${r.deployCpu.toFixed(1)} (${c.procs.map((p, i) => `${p.kind[0]}${r.deployCpuOf[i].toFixed(1)}`).join(' ')})`;
     return { label, drops: graph.g.length - 1, cross: graph.cross, edges: graph.edges, events: graph.events, rss, ...r };
   } finally {
     await stopCluster(c);
@@ -177,11 +192,11 @@ export async function benchHierarchy(argv) {
   const alternating = (warm) => (nodes) => chainGraph(1, warm ? 2000 : chainLen, nodes, (_c, j) => j);
   const build = (f) => (nodes, warm) => f(warm)(nodes);
 
-  console.log('case | drops | cross edges | deploy s | deployed drops/s | run s | total s | events crossing | events/s | peak RSS MiB (cluster, master, island, nodes) | run ×');
+  console.log('case | drops | cross edges | deploy s | deploy CPU s (managers: master, island, nodes) | deployed drops/s | run s | total s | events crossing | events/s | peak RSS MiB (cluster, master, island, nodes) | run ×');
   const rows = [];
   const show = (r, base) => {
     const ratio = base ? (r.runMs / base.runMs).toFixed(2) : '1.00';
-    console.log([r.label, fmt(r.drops), `${fmt(r.cross)} (${((100 * r.cross) / Math.max(1, r.edges)).toFixed(2)}%)`, (r.deployMs / 1000).toFixed(2), fmt(r.drops / (r.deployMs / 1000)),
+    console.log([r.label, fmt(r.drops), `${fmt(r.cross)} (${((100 * r.cross) / Math.max(1, r.edges)).toFixed(2)}%)`, (r.deployMs / 1000).toFixed(2), r.deployCpuText, fmt(r.drops / (r.deployMs / 1000)),
       (r.runMs / 1000).toFixed(2), ((r.deployMs + r.runMs) / 1000).toFixed(2), fmt(r.events), r.events ? fmt(r.events / (r.runMs / 1000)) : '-', r.rss, ratio].join(' | ') + (r.ok ? '' : ' | NOT FINISHED'));
     rows.push(r);
   };

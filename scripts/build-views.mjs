@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function buildViews() {
-  const out = join(root, 'dist/views');
+export async function buildViews(out = join(root, 'dist/views')) {
   mkdirSync(out, { recursive: true });
   await build({
     entryPoints: ['viewer', 'gantt', 'session'].map((v) => join(root, 'views/web', `${v}.ts`)),

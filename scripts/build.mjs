@@ -16,9 +16,12 @@ for (const dir of ['compiler/cli', 'engine/cli']) {
 // The translator service's worker threads load their own bundle (see service/pool.ts).
 const outName = (entry) => (entry.endsWith('service/worker.ts') ? 'dlg-translate-worker' : basename(entry, '.ts'));
 entries.push(join(root, 'service/worker.ts'));
-mkdirSync(join(root, 'dist'), { recursive: true });
+// `--out DIR` builds elsewhere (tests that run the bundles build their own copy).
+const outArg = process.argv.indexOf('--out');
+const outDir = outArg > 0 && process.argv[outArg + 1] ? process.argv[outArg + 1] : join(root, 'dist');
+mkdirSync(outDir, { recursive: true });
 await Promise.all(entries.map(async (entry) => {
-  const outfile = join(root, 'dist', outName(entry) + '.js');
+  const outfile = join(outDir, outName(entry) + '.js');
   await build({
     entryPoints: [entry],
     outfile,
@@ -38,4 +41,5 @@ await Promise.all(entries.map(async (entry) => {
   chmodSync(outfile, 0o755);
 }));
 
-await buildViews();
+// Beside the commands, where the servers look for them.
+await buildViews(join(outDir, 'views'));

@@ -14,6 +14,8 @@ import { formatDiagnostics, useColor } from '../../kernel/report.ts';
 import { SessionState, sessionStateName } from '../../kernel/states.ts';
 import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
+import { type SlurmCliOptions, SlurmUsageError, SubmitError, deploySlurm } from '../hpc/slurm-deploy.ts';
+import { addSlurmOptions } from '../hpc/slurm-options.ts';
 
 const TOOL = 'dlg-deploy';
 
@@ -33,6 +35,7 @@ interface Options extends PythonCliOptions {
   dataDir: string[];
   timeout: number;
   appTimeout?: number;
+  slurm?: boolean;
 }
 
 function positive(name: string) {
@@ -209,6 +212,7 @@ async function main(argv: string[]): Promise<number> {
   addPythonOptions(program, 'embedded engine: ').showHelpAfterError().exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let file: string;
+  const slurmOnly = addSlurmOptions(program);
   try {
     program.parse(argv);
     file = program.args[0]!;
@@ -221,9 +225,28 @@ async function main(argv: string[]): Promise<number> {
   opts.progress = opts.progress !== false && process.stderr.isTTY === true;
   opts.token = opts.token || process.env.DLG_TOKEN || undefined;
   if (opts.maxWorkers !== undefined) opts.maxWorkers = Math.floor(opts.maxWorkers);
+  if (opts.slurm) return slurm(file, program.opts<SlurmCliOptions & Options>());
+  const misplaced = slurmOnly.find((k) => { const v = program.getOptionValue(k); return Array.isArray(v) ? v.length > 0 : v !== undefined; });
+  if (misplaced) throw new UserError(CODES.USAGE, `--${misplaced.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --slurm`);
   if (!opts.url && opts.skipDeploy) throw new UserError(CODES.USAGE, '--skip-deploy needs --url: the embedded engine always runs the graph');
   const pg = await toDropList(readGraph(file), file, opts);
   return opts.url ? deployRemote(pg, opts) : deployEmbedded(pg, opts);
+}
+
+async function slurm(file: string, opts: SlurmCliOptions & Options): Promise<number> {
+  for (const [flag, set] of [['--url', opts.url], ['--skip-deploy', opts.skipDeploy], ['--compress', opts.compress]] as const) {
+    if (set) throw new UserError(CODES.USAGE, `${flag} does not go with --slurm: the job deploys on the managers it starts`);
+  }
+  for (const k of ['nodes', 'ntasksPerNode', 'ntasks', 'islands', 'maxWorkers', 'basePort', 'startTimeout'] as const) {
+    if (opts[k] !== undefined && !Number.isInteger(opts[k])) throw new UserError(CODES.USAGE, `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a whole number`);
+  }
+  try {
+    return await deploySlurm(file, { ...opts, sbatch: opts.sbatch ?? [] }, (m) => printNote(TOOL, m), (l) => process.stdout.write(`${l}\n`));
+  } catch (err) {
+    if (err instanceof SlurmUsageError) throw new UserError(CODES.SLURM_BAD_OPTION, err.message);
+    if (err instanceof SubmitError) throw new UserError(CODES.SLURM_SUBMIT_FAILED, err.message);
+    throw err;
+  }
 }
 
 main(process.argv).then(

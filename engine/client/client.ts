@@ -1,6 +1,9 @@
 // A typed client for the manager REST API (reference §7.4-§7.6). It speaks the wire format
 // only, so it works against this project's managers and against DALiuGE's.
 
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { deflateSync } from 'node:zlib';
 import type { DropSpec } from '../drops/spec.ts';
 import type { DropLogs, SessionInfo, SessionListEntry } from '../managers/manager.ts';
@@ -45,6 +48,22 @@ export class RequestTimeout extends ConnectionError {
 function isTimeout(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name;
   return name === 'TimeoutError' || name === 'AbortError';
+}
+
+/** A non-2xx answer as a ManagerError: the {"type", "args"} body when there is one. */
+function errorOfAnswer(url: string, status: number, statusText: string, text: string): ManagerError {
+  let type = `HTTP${status}`;
+  let args: unknown[] = [text.slice(0, 500) || statusText];
+  try {
+    const e = JSON.parse(text) as { type?: unknown; args?: unknown };
+    if (typeof e.type === 'string') type = e.type;
+    if (Array.isArray(e.args)) args = e.args;
+    else if (type === 'SubManagerException' && typeof e.args === 'object' && e.args !== null) args = subManagerArgs(e.args as Record<string, unknown>);
+    else if (e.args !== undefined) args = [e.args];
+  } catch {
+    /* not a JSON error body (DALiuGE answers 500 with HTML) */
+  }
+  return new ManagerError(url, status, type, args);
 }
 
 /** A 555 body lists each failing sub-manager: one line each, "host: Type: message". */
@@ -121,21 +140,57 @@ export class ManagerClient {
       throw new ConnectionError(this.baseUrl, err);
     }
     this.observer?.end(method, path, true);
-    if (!res.ok) {
-      let type = `HTTP${res.status}`;
-      let args: unknown[] = [text.slice(0, 500) || res.statusText];
-      try {
-        const e = JSON.parse(text) as { type?: unknown; args?: unknown };
-        if (typeof e.type === 'string') type = e.type;
-        if (Array.isArray(e.args)) args = e.args;
-        else if (type === 'SubManagerException' && typeof e.args === 'object' && e.args !== null) args = subManagerArgs(e.args as Record<string, unknown>);
-        else if (e.args !== undefined) args = [e.args];
-      } catch {
-        /* not a JSON error body (DALiuGE answers 500 with HTML) */
-      }
-      throw new ManagerError(url, res.status, type, args);
-    }
+    if (!res.ok) throw errorOfAnswer(url, res.status, res.statusText, text);
     return { res, text, bytes };
+  }
+
+  /**
+   * POST a body written piece by piece as `pieces` yields it, over node:http: each piece goes
+   * to the socket as it comes (no copy of the whole body, which fetch makes twice), and the
+   * request waits for the socket to drain, so a slow receiver holds back the producer. A
+   * `pieces` that throws aborts the request: the manager sees an incomplete body and keeps
+   * nothing of it.
+   */
+  private async streamRequest(path: string, type: string, pieces: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<string> {
+    const url = new URL(this.baseUrl + path);
+    const headers: Record<string, string> = { 'content-type': type };
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    this.observer?.start('POST', path);
+    let answered = false;
+    try {
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'POST', headers, agent: false, timeout: this.timeoutMs });
+      const answer = new Promise<{ status: number; statusText: string; text: string }>((resolve, reject) => {
+        req.once('response', (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (b: Buffer) => chunks.push(b));
+          res.once('end', () => resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', text: Buffer.concat(chunks).toString('utf8') }));
+          res.once('error', reject);
+        });
+        req.once('error', reject);
+        req.once('timeout', () => req.destroy(new RequestTimeout(this.baseUrl, `POST ${path}`, this.timeoutMs / 1000)));
+      });
+      answer.catch(() => {}); // awaited below; an early failure must not be unhandled meanwhile
+      try {
+        for await (const piece of pieces) {
+          if (answered || req.destroyed) break; // the manager answered early (an error): stop sending
+          if (!req.write(piece)) await Promise.race([once(req, 'drain'), answer]);
+        }
+      } catch (err) {
+        req.destroy();
+        throw err;
+      }
+      req.end();
+      const { status, statusText, text } = await answer;
+      this.observer?.end('POST', path, true);
+      if (status < 200 || status >= 300) throw errorOfAnswer(url.href, status, statusText, text);
+      return text;
+    } catch (err) {
+      if (err instanceof ManagerError) throw err;
+      this.observer?.end('POST', path, answered);
+      if (err instanceof ConnectionError) throw err;
+      throw new ConnectionError(this.baseUrl, err);
+    }
   }
 
   private async json<T>(method: string, path: string, body?: Body, timeoutMs?: number): Promise<T> {
@@ -196,6 +251,10 @@ export class ManagerClient {
       type: 'application/json',
       encoding: opts.compress ? 'gzip' : undefined,
     });
+  }
+  /** graph/append with a JSON body produced piece by piece (composite managers forwarding parts). */
+  async appendPieces(sessionId: string, pieces: Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<void> {
+    await this.streamRequest(`${this.s(sessionId)}/graph/append`, 'application/json', pieces);
   }
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }> {
     return this.json('GET', `${this.s(sessionId)}/repro/data`);

@@ -22,22 +22,30 @@ export function readGraphInput(input: unknown): GraphInput {
   let list = unwrapDropList(input).items as unknown[];
   let reprodata: Record<string, unknown> | undefined;
   const last = list[list.length - 1];
-  if (isObject(last) && !('oid' in last) && !('categoryType' in last)) {
+  if (isReprodataElement(last)) {
     reprodata = last;
     list = list.slice(0, -1);
   }
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i];
-    if (!isObject(s)) throw invalidGraph(`Drop #${i} is not a JSON object`);
-    const oid = s.oid;
-    if (typeof oid !== 'string' || oid === '') {
-      if (typeof oid === 'number') s.oid = String(oid);
-      else throw invalidGraph(`Drop #${i} is missing its 'oid' argument`);
-    }
-    if (typeof s.categoryType !== 'string' || s.categoryType === '')
-      throw invalidGraph(`Drop #${i} (${String(s.oid)}) is missing its 'categoryType' argument`);
-  }
+  for (let i = 0; i < list.length; i++) checkSpecElement(list[i], i);
   return { specs: list as DropSpec[], reprodata };
+}
+
+/** The trailing graph-level element: neither `oid` nor `categoryType`. */
+export function isReprodataElement(v: unknown): v is Record<string, unknown> {
+  return isObject(v) && !('oid' in v) && !('categoryType' in v);
+}
+
+/** Element #i of a drop list is a spec: an object with an oid (numbers become strings) and a categoryType. */
+export function checkSpecElement(s: unknown, i: number): DropSpec {
+  if (!isObject(s)) throw invalidGraph(`Drop #${i} is not a JSON object`);
+  const oid = s.oid;
+  if (typeof oid !== 'string' || oid === '') {
+    if (typeof oid === 'number') s.oid = String(oid);
+    else throw invalidGraph(`Drop #${i} is missing its 'oid' argument`);
+  }
+  if (typeof s.categoryType !== 'string' || s.categoryType === '')
+    throw invalidGraph(`Drop #${i} (${String(s.oid)}) is missing its 'categoryType' argument`);
+  return s as DropSpec;
 }
 
 /**

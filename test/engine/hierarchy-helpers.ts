@@ -97,7 +97,7 @@ export interface TestComposite {
 }
 
 /** An island or master manager in this process. */
-export async function startComposite(t: ExecutionContext, role: CompositeRole, children: string[], opts: { probeIntervalMs?: number; probeDeadlineMs?: number } = {}): Promise<TestComposite> {
+export async function startComposite(t: ExecutionContext, role: CompositeRole, children: string[], opts: { probeIntervalMs?: number; probeDeadlineMs?: number; appendBatchBytes?: number } = {}): Promise<TestComposite> {
   const m = new CompositeManager({ role, children, dlgRoot: tempRoot(t), log: () => {}, ...opts });
   m.start();
   const app = createCompositeServer(m);

@@ -11,7 +11,7 @@ import type { DropSpec } from '../../drops/spec.ts';
 import { daliugeError, invalidGraph, invalidSessionState, noDrop, noSession, notImplemented, sessionExists } from '../../errors.ts';
 import type { Relation } from '../../session/remote.ts';
 import type { DropStatus, StatusSummary } from '../../session/session.ts';
-import { readGraphInput } from '../../session/graph-input.ts';
+import { checkSpecElement, isReprodataElement, readGraphInput } from '../../session/graph-input.ts';
 import { listed } from '../../session/build.ts';
 import { overallStatus } from '../../client/deploy.ts';
 import { ManagerError } from '../../client/client.ts';
@@ -22,8 +22,31 @@ import { checkSessionId, defaultDlgRoot } from '../node/node-manager.ts';
 import { type Child, forward, isUnreachable, makeChild, replicate } from './children.ts';
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
-import { placeSpecs } from './placement.ts';
+import { Placement, type PlacementContext, placeSpecs } from './placement.ts';
+import { NotBatchable, elementBatches, parseBatch } from './batches.ts';
+import { PartStream } from './part-stream.ts';
+import { parseJson } from '../rest/body.ts';
+import { mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 import { type ProgressOptions, type SessionOutline, type SessionProgress, mergeOutlines, mergeProgress } from '../progress.ts';
+
+/** Specs per piece of a forwarded part: big enough to amortise a socket write, small enough to stay in the young generation. */
+const PIECE_SPECS = 2000;
+
+/**
+ * A JSON array written piece by piece, each piece stringified only when the socket asks for
+ * more: the whole text never exists at once, and the child starts reading while later pieces
+ * are being written (and while the other children's parts are).
+ */
+export function* jsonArrayPieces(items: readonly unknown[], perPiece = PIECE_SPECS): Generator<string> {
+  if (items.length === 0) return yield '[]';
+  for (let i = 0; i < items.length; i += perPiece) {
+    const text = JSON.stringify(items.slice(i, i + perPiece));
+    // Each piece is "[a,b]": drop the brackets between pieces.
+    const open = i === 0 ? '' : ',';
+    const last = i + perPiece >= items.length;
+    yield open + text.slice(i === 0 ? 0 : 1, last ? text.length : -1);
+  }
+}
 
 export type CompositeRole = 'island' | 'master';
 
@@ -44,6 +67,8 @@ export interface CompositeOptions {
   probeIntervalMs?: number;
   probeDeadlineMs?: number;
   log?: (message: string) => void;
+  /** Bytes of an appended graph parsed and forwarded at a time (default 1 MiB; small in tests). */
+  appendBatchBytes?: number;
 }
 
 export interface CompositeSummary extends StatusSummary {
@@ -58,6 +83,7 @@ export class CompositeManager implements DropManager {
   readonly health: Health;
   private readonly childPort: number;
   private readonly probeDeadlineMs: number;
+  private readonly appendBatchBytes: number;
   /** Bearer token sent to the children (and to the daemons a master talks to). */
   readonly token: string | undefined;
   readonly children = new Map<string, Child>();
@@ -71,6 +97,7 @@ export class CompositeManager implements DropManager {
     this.childPort = ROLES[opts.role].childPort;
     this.token = opts.token;
     this.probeDeadlineMs = opts.probeDeadlineMs ?? 6000;
+    this.appendBatchBytes = opts.appendBatchBytes ?? 1 << 20;
     this.dlgRoot = resolve(opts.dlgRoot ?? defaultDlgRoot());
     this.health = new Health(this, {
       intervalMs: opts.probeIntervalMs ?? 2000,
@@ -341,15 +368,7 @@ export class CompositeManager implements DropManager {
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
     if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
     const { specs, reprodata } = readGraphInput(graph);
-    const { childOf, nodeOf } = placeSpecs(specs, {
-      attr: this.attr,
-      childPort: this.childPort,
-      children: s.children,
-      childName: ROLES[this.role].child,
-      leafNodes: (c) => this.health.leafNodes(c),
-      existing: s.index,
-      sessionId,
-    });
+    const { childOf, nodeOf } = placeSpecs(specs, this.placementContext(s, s.index));
     s.index.add(specs, childOf, nodeOf);
     s.outlines = undefined;
     if (raw) void this.dumpGraph(s, raw);
@@ -363,8 +382,115 @@ export class CompositeManager implements DropManager {
     await replicate(kids, `appending the graph to session ${sessionId}`, (c) => {
       const part: unknown[] = groups.get(c.address.text)!;
       if (reprodata !== undefined) part.push(reprodata);
-      return c.client.append(sessionId, JSON.stringify(part));
+      return c.client.appendPieces(sessionId, jsonArrayPieces(part));
     });
+  }
+
+  /**
+   * POST graph/append with the body's bytes: a plain `[{…}, …]` is parsed, checked, placed and
+   * forwarded about 1 MB at a time (batches.ts), each child's part streaming to it meanwhile,
+   * so the parsed graph never sits whole in memory. The answers are those of addGraphSpec for
+   * the whole graph: a graph refused at any batch is refused whole (the children's uploads are
+   * aborted, this manager's index rolled back). Other bodies go through addGraphSpec.
+   */
+  async addGraphBytes(sessionId: string, raw: Buffer): Promise<void> {
+    const s = this.session(sessionId);
+    if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
+    if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
+    const batches = mayHaveForbiddenKey(raw) ? undefined : elementBatches(raw, this.appendBatchBytes);
+    let first: IteratorResult<[number, number]> | undefined;
+    try {
+      first = batches?.next();
+    } catch (err) {
+      if (!(err instanceof NotBatchable)) throw err;
+    }
+    if (batches === undefined || first === undefined || first.done) return this.addGraphSpec(sessionId, parseJson(raw), raw);
+
+    const index = s.index;
+    const mark = index.mark();
+    const placement = new Placement(this.placementContext(s, { size: mark.size, has: (oid) => index.hasBefore(oid, mark.size) }));
+    const parts = new Map<string, PartStream>();
+    const uploads = new Map<string, Promise<void>>();
+    const kids = new Map(this.childrenOf(s).map((c) => [c.address.text, c]));
+    let count = 0;
+    let held: unknown;
+    let refused: unknown;
+    try {
+      for (let r: IteratorResult<[number, number]> = first; !r.done; r = batches.next()) {
+        const items = parseBatch(raw, r.value);
+        if (held !== undefined) items.unshift(held);
+        // The graph-level element may only be the last: held until another batch follows.
+        held = isReprodataElement(items[items.length - 1]) ? items.pop() : undefined;
+        const specs = items.map((x, i) => checkSpecElement(x, count + i));
+        count += specs.length;
+        const { childOf, nodeOf } = placement.place(specs);
+        if (placement.failed || refused !== undefined) continue; // keep checking, to name every offender
+        const at = index.size;
+        try {
+          index.addDrops(specs, childOf, nodeOf, mark.size);
+        } catch (err) {
+          refused = err; // reported unless placement problems come up in later batches
+          continue;
+        }
+        index.addRelations(specs, at);
+        await this.sendBatch(sessionId, specs, childOf, parts, uploads, kids);
+      }
+      placement.check();
+      if (refused !== undefined) throw refused;
+    } catch (err) {
+      const why = err instanceof NotBatchable ? err : new Error('graph refused');
+      for (const p of parts.values()) p.abort(why);
+      await Promise.allSettled(uploads.values());
+      index.rollback(mark);
+      // A body that is not well-formed JSON: parsing it whole gives the usual 400.
+      if (err instanceof NotBatchable) return this.addGraphSpec(sessionId, parseJson(raw), raw);
+      throw err;
+    }
+    index.commit();
+    s.outlines = undefined;
+    void this.dumpGraph(s, raw);
+    for (const p of parts.values()) {
+      if (held !== undefined) p.push(JSON.stringify(held));
+      p.end();
+    }
+    const sent = [...uploads.keys()].map((a) => kids.get(a)!);
+    await replicate(sent, `appending the graph to session ${sessionId}`, (c) => uploads.get(c.address.text)!);
+  }
+
+  /** One batch's specs, grouped by child, onto each child's upload (started with its first drop). */
+  private async sendBatch(sessionId: string, specs: DropSpec[], childOf: string[], parts: Map<string, PartStream>, uploads: Map<string, Promise<void>>, kids: Map<string, Child>): Promise<void> {
+    const groups = new Map<string, DropSpec[]>();
+    for (let i = 0; i < specs.length; i++) {
+      const g = groups.get(childOf[i]!);
+      if (g) g.push(specs[i]!);
+      else groups.set(childOf[i]!, [specs[i]!]);
+    }
+    for (const [child, group] of groups) {
+      let p = parts.get(child);
+      if (p === undefined) {
+        const c = kids.get(child);
+        if (c === undefined) continue; // a lost child: nothing is sent to it (as addGraphSpec does)
+        parts.set(child, (p = new PartStream()));
+        const upload = c.client.appendPieces(sessionId, p);
+        upload.catch(() => {}); // awaited at the end (or when aborting)
+        uploads.set(child, upload);
+      }
+      const text = JSON.stringify(group);
+      p.push(text.slice(1, -1));
+    }
+    for (const p of parts.values()) await p.drained();
+  }
+
+  private placementContext(s: CompositeSession, existing: PlacementContext['existing']): PlacementContext {
+    return {
+      attr: this.attr,
+      childPort: this.childPort,
+      children: s.children,
+      childName: ROLES[this.role].child,
+      leafNodes: (c) => this.health.leafNodes(c),
+      existing,
+      sessionId: s.id,
+    };
   }
 
   private async dumpGraph(s: CompositeSession, raw: Buffer): Promise<void> {

@@ -39,6 +39,12 @@ class Names {
   }
 }
 
+export interface IndexMark {
+  size: number;
+  pending: number;
+  lengths: Map<Relation[], number>;
+}
+
 export class GraphIndex {
   private readonly index = new Map<string, number>();
   private readonly oids: string[] = [];
@@ -51,6 +57,8 @@ export class GraphIndex {
   private pending: [oid: string, rel: number, drop: number][] = [];
   private readonly rels = new Map<number, Map<string, Relation[]>>();
   private readonly relKeys = new Set<string>();
+  /** Relation keys added since the last mark(), while a graph arriving in batches may still be refused. */
+  private journal: string[] | undefined;
 
   get size(): number {
     return this.oids.length;
@@ -76,6 +84,17 @@ export class GraphIndex {
    * whole (400). O(specs + links).
    */
   add(specs: readonly DropSpec[], childOf: readonly string[], nodeOf: readonly string[]): void {
+    const first = this.oids.length;
+    this.addDrops(specs, childOf, nodeOf, first);
+    this.addRelations(specs, first);
+  }
+
+  /**
+   * Where the drops of this batch went. Throws (the batch undone) when an oid or uid repeats
+   * one of this batch or of the drops registered since `since` (earlier batches of the same
+   * graph); oids of earlier appends are the placement's to check.
+   */
+  addDrops(specs: readonly DropSpec[], childOf: readonly string[], nodeOf: readonly string[], since = this.oids.length): void {
     const first = this.oids.length;
     const before = this.index.size;
     let aliases = 0;
@@ -103,7 +122,11 @@ export class GraphIndex {
       this.nodeOf.push(lastNodeId);
       this.app.push(s.categoryType === 'Application' ? 1 : 0);
     }
-    if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(specs, first);
+    if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(since);
+  }
+
+  /** The relations of a registered batch (its first drop at `first`) with drops on other children. */
+  addRelations(specs: readonly DropSpec[], first: number): void {
     for (let k = 0; k < specs.length; k++) {
       const s = specs[k]!;
       for (const key of RELATION_LISTS) {
@@ -121,25 +144,75 @@ export class GraphIndex {
     }
   }
 
-  /** Undo a batch that repeats oids (or uids) and say which. */
-  private refuseRepeats(specs: readonly DropSpec[], first: number): never {
+  /** Undo the drops registered from `since` on (one graph's batches, this one included) and say which ids repeat. */
+  private refuseRepeats(since: number): never {
     const seen = new Set<string>();
     const repeated = new Set<string>();
-    for (const s of specs) {
-      for (const id of [s.oid, typeof s.uid === 'string' && s.uid !== s.oid ? s.uid : undefined]) {
+    for (let i = since; i < this.oids.length; i++) {
+      const u = this.uids.get(i);
+      for (const id of [this.oids[i]!, u]) {
         if (id === undefined || id === '') continue;
         if (seen.has(id)) repeated.add(id);
         seen.add(id);
       }
     }
-    for (let k = 0; k < specs.length; k++) {
-      this.index.delete(this.oids[first + k]!);
-      const u = this.uids.get(first + k);
-      if (u !== undefined) this.index.delete(u);
-      this.uids.delete(first + k);
-    }
-    this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = first;
+    this.truncate(since);
     throw invalidGraph(`${repeated.size} oid(s) appear more than once: ${listed([...repeated])}`, [...repeated]);
+  }
+
+  /** Forget every drop from `size` on (their ids, places and pending entries). */
+  private truncate(size: number): void {
+    for (let i = size; i < this.oids.length; i++) {
+      if (this.index.get(this.oids[i]!) === i) this.index.delete(this.oids[i]!);
+      const u = this.uids.get(i);
+      if (u !== undefined) {
+        if (this.index.get(u) === i) this.index.delete(u);
+        this.uids.delete(i);
+      }
+    }
+    // An undone drop repeating an id of an earlier one took its entry: give it back (error path only).
+    for (let i = 0; i < size; i++) {
+      if (!this.index.has(this.oids[i]!)) this.index.set(this.oids[i]!, i);
+      const u = this.uids.get(i);
+      if (u !== undefined && !this.index.has(u)) this.index.set(u, i);
+    }
+    this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = size;
+    if (this.pending.length > 0) this.pending = this.pending.filter((p) => p[2] < size);
+  }
+
+  /** A point to come back to when a graph arriving in batches is refused after some were registered. */
+  mark(): IndexMark {
+    const lengths = new Map<Relation[], number>();
+    for (const byPeer of this.rels.values()) for (const list of byPeer.values()) lengths.set(list, list.length);
+    this.journal = [];
+    return { size: this.oids.length, pending: this.pending.length, lengths };
+  }
+
+  /** Forget everything registered since `m`: drops, pending entries and relations. */
+  rollback(m: IndexMark): void {
+    this.truncate(m.size);
+    this.pending.length = Math.min(this.pending.length, m.pending);
+    for (const [child, byPeer] of this.rels) {
+      for (const [peer, list] of byPeer) {
+        const n = m.lengths.get(list);
+        if (n === undefined) byPeer.delete(peer);
+        else list.length = n;
+      }
+      if (byPeer.size === 0) this.rels.delete(child);
+    }
+    for (const k of this.journal ?? []) this.relKeys.delete(k);
+    this.journal = undefined;
+  }
+
+  /** The graph that `m` marked the start of was accepted. */
+  commit(): void {
+    this.journal = undefined;
+  }
+
+  /** Whether an oid or uid was registered before drop number `size` (an earlier append). */
+  hasBefore(oidOrUid: string, size: number): boolean {
+    const i = this.index.get(oidOrUid);
+    return i !== undefined && i < size;
   }
 
   /** At deploy: entries naming drops of later batches. Names of no drop at all are left, as a node does. */
@@ -164,6 +237,7 @@ export class GraphIndex {
     const key = `${child}\u0000${peer}\u0000${normalised(r[0], r[1], r[2])}`;
     if (this.relKeys.has(key)) return;
     this.relKeys.add(key);
+    this.journal?.push(key);
     let byPeer = this.rels.get(child);
     if (!byPeer) this.rels.set(child, (byPeer = new Map()));
     const list = byPeer.get(peer);

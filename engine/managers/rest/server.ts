@@ -158,7 +158,8 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
     await knownSession(m, sessionId); // 404 before 415: the session is the first thing wrong
     requireContentType(req, ['application/json', 'text/plain']);
     const raw = decodedBody(req, limit);
-    await m.addGraphSpec(sessionId, parseJson(raw), raw);
+    if (m.addGraphBytes) await m.addGraphBytes(sessionId, raw);
+    else await m.addGraphSpec(sessionId, parseJson(raw), raw);
     return ok(reply);
   });
 

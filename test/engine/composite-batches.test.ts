@@ -1,0 +1,130 @@
+// Graphs appended to a composite manager are parsed and forwarded in batches of whole drops
+// (managers/composite/batches.ts): the cut must agree with JSON.parse on every body, and a
+// graph refused in a late batch must leave nothing behind, on the manager or its children.
+
+import test from 'ava';
+import fc from 'fast-check';
+import { NotBatchable, elementBatches, parseBatch } from '../../engine/managers/composite/batches.ts';
+import { startComposite, startLinkedNode } from './hierarchy-helpers.ts';
+import type { TestNode } from './helpers.ts';
+
+/** The elements of every batch, or NotBatchable. */
+function viaBatches(text: string, batchBytes: number): unknown[] {
+  const buf = Buffer.from(text);
+  const out: unknown[] = [];
+  for (const r of elementBatches(buf, batchBytes)) for (const x of parseBatch(buf, r)) out.push(x);
+  return out;
+}
+
+const key = fc.oneof(fc.string(), fc.constantFrom('oid', 'a,b', '}', '{"x":[', '\\', '"'));
+const element = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+
+test('batches of any array of objects, printed any way, hold exactly its elements, in order', (t) => {
+  fc.assert(
+    fc.property(fc.array(element, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(undefined, 1, '\t'), (list, batchBytes, indent) => {
+      const text = JSON.stringify(list, null, indent);
+      t.deepEqual(viaBatches(text, batchBytes), JSON.parse(text));
+    }),
+  );
+});
+
+test('a body the batches accept is valid JSON with the same elements; anything else is NotBatchable', (t) => {
+  // Valid graphs with one byte removed, replaced or inserted: mostly broken JSON.
+  const mutated = fc
+    .tuple(fc.array(element, { minLength: 1, maxLength: 8 }), fc.nat(), fc.constantFrom('', ',', '[', ']', '{', '}', '"', '\\', ' ', 'x'), fc.boolean())
+    .map(([list, at, ch, replace]) => {
+      const s = JSON.stringify(list);
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + ch + s.slice(replace ? i + 1 : i);
+    });
+  fc.assert(
+    fc.property(mutated, fc.integer({ min: 1, max: 50 }), (text, batchBytes) => {
+      let got: unknown[] | undefined;
+      try {
+        got = viaBatches(text, batchBytes);
+      } catch (err) {
+        if (!(err instanceof NotBatchable)) throw err;
+      }
+      let whole: unknown;
+      let valid = true;
+      try {
+        whole = JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      if (got !== undefined) t.deepEqual(got, whole, 'accepted only when JSON.parse agrees');
+      else if (valid) t.true(!Array.isArray(whole) || (whole as unknown[]).length === 0 || typeof (whole as unknown[])[0] !== 'object' || Array.isArray((whole as unknown[])[0]) || (whole as unknown[])[0] === null, 'only non-object-first arrays and non-arrays are refused when valid');
+    }),
+  );
+});
+
+test('bodies that are not a plain array of objects are left to the whole-body parser', (t) => {
+  for (const text of ['{"a":1}', '["name", [{"oid":"a"}]]', '[]', '  [ 1, {"a":2}]', '[{"a":1}', '[{"a":1},]', '[{"a":1}] x', '[{"a":"\\"]}']) {
+    t.throws(() => viaBatches(text, 1), { instanceOf: NotBatchable }, text);
+  }
+  t.deepEqual(viaBatches(' [ {"a":"],[{"} ,\n {"b":[1,{"c":"\\\\"}]} ] ', 1), [{ a: '],[{' }, { b: [1, { c: '\\' }] }]);
+});
+
+// ---- through an island manager cutting graphs into batches of ~150 bytes ----
+
+const spec = (oid: string, node: string, extra: Record<string, unknown> = {}) => ({ oid, categoryType: 'Data', dropclass: 'dlg.data.drops.memory.InMemoryDROP', node, ...extra });
+
+async function post(url: string, path: string, body: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, json: await res.json() };
+}
+
+async function setup(t: import('ava').ExecutionContext) {
+  const a = await startLinkedNode(t);
+  const b = await startLinkedNode(t);
+  const short = (n: TestNode) => `127.0.0.1:${n.port}`;
+  const dim = await startComposite(t, 'island', [short(a), short(b)], { appendBatchBytes: 150 });
+  return { a, b, dim, na: short(a), nb: short(b) };
+}
+
+test('a graph appended in many batches reaches each node manager whole, with its trailing reprodata', async (t) => {
+  const { a, b, dim, na, nb } = await setup(t);
+  await dim.client.createSession('s');
+  const graph = Array.from({ length: 40 }, (_, i) => spec(`d${i}`, i % 3 === 0 ? nb : na, { consumers: [], note: `drop "${i}" with, commas ] and } brackets` }));
+  const reprodata = { rmode: '1', meta: { merkleroot: 'x' } };
+  t.deepEqual((await post(dim.url, '/api/sessions/s/graph/append', JSON.stringify([...graph, reprodata], null, 1))).json, { Status: 'Success' });
+  const onA = await a.client.graph('s');
+  const onB = await b.client.graph('s');
+  t.deepEqual(Object.keys(onA), graph.filter((_, i) => i % 3 !== 0).map((s) => s.oid), 'in order, on their node');
+  t.deepEqual(Object.keys(onB), graph.filter((_, i) => i % 3 === 0).map((s) => s.oid));
+  t.deepEqual(onA.d1, graph[1]);
+  t.deepEqual((await a.client.reproData('s')).reprodata, reprodata);
+  t.deepEqual((await b.client.reproData('s')).reprodata, reprodata);
+  t.is(await dim.client.graphSize('s'), 40);
+});
+
+test('a graph refused in a late batch leaves nothing on the manager or its children, and a good one goes through after', async (t) => {
+  const { a, b, dim, na, nb } = await setup(t);
+  await dim.client.createSession('s');
+  const good = Array.from({ length: 30 }, (_, i) => spec(`d${i}`, i % 2 ? na : nb));
+  const cases: [unknown[], RegExp][] = [
+    [[...good, spec('d3', na)], /1 oid\(s\) appear more than once: d3/],
+    [[...good, { oid: 'late', categoryType: 'Data' }], /Drop late doesn't specify a node attribute/],
+    [[...good, spec('far', '10.9.9.9:8000')], /10\.9\.9\.9:8000 \(drops far\) does not belong to this DM/],
+    [[...good.slice(0, 20), { rmode: '1' }, ...good.slice(20)], /Drop #20 is missing its 'oid' argument/],
+  ];
+  for (const [graph, message] of cases) {
+    const r = await post(dim.url, '/api/sessions/s/graph/append', JSON.stringify(graph));
+    t.is(r.status, 400);
+    t.is(r.json.type, 'InvalidGraphException');
+    t.regex(r.json.args[0], message);
+    t.is(await dim.client.graphSize('s'), 0, 'the manager kept nothing');
+    t.is(await a.client.graphSize('s'), 0, 'the node managers kept nothing');
+    t.is(await b.client.graphSize('s'), 0);
+  }
+  const truncated = await post(dim.url, '/api/sessions/s/graph/append', JSON.stringify(good).slice(0, -40));
+  t.is(truncated.status, 400);
+  t.regex(truncated.json.args[0], /Malformed JSON body/);
+  t.deepEqual((await post(dim.url, '/api/sessions/s/graph/append', JSON.stringify(good))).json, { Status: 'Success' });
+  t.is(await dim.client.graphSize('s'), 30);
+  // An oid of the first append, repeated in a late batch of the second.
+  const again = await post(dim.url, '/api/sessions/s/graph/append', JSON.stringify([...Array.from({ length: 10 }, (_, i) => spec(`e${i}`, na)), spec('d7', nb)]));
+  t.regex(again.json.args[0], /1 drop\(s\) already exist in session s: d7/);
+  t.is(await dim.client.graphSize('s'), 30);
+  t.is((await a.client.graphSize('s')) + (await b.client.graphSize('s')), 30);
+});
