@@ -2,16 +2,10 @@
 // a 10^6-drop graph unrolls. A job is one call of a function in service/jobs.ts; its output
 // comes back as transferred byte chunks (no copy), and the worker waits for acknowledgements
 // when it is more than a few chunks ahead of the socket, so memory stays bounded.
-//
-// Threads share the machine's cores with the event loop, so a job still running after
-// `longJobMs` has its thread's priority lowered (nice 10, Linux): the event loop and short
-// jobs then get a core as soon as they need one, and the long job takes what is left. An
-// unprivileged process cannot raise a priority again, so that worker is replaced when its
-// job ends.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { setPriority, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,8 +20,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'chunk'; id: number; data: ArrayBuffer }
   | { type: 'done'; id: number; value: unknown }
-  | { type: 'fail'; id: number; status: number; detail: string; diagnostics: Diagnostic[]; extra: Record<string, unknown> }
-  | { type: 'thread'; tid: number };
+  | { type: 'fail'; id: number; status: number; detail: string; diagnostics: Diagnostic[]; extra: Record<string, unknown> };
 
 /** Chunks a worker may send before it waits for the first to be written. */
 export const WINDOW = 4;
@@ -45,17 +38,7 @@ interface Job {
 interface Slot {
   worker: Worker;
   job?: Job;
-  /** The worker's kernel thread id, when the platform tells it (Linux). */
-  tid?: number;
-  /** Fires when the job has run `longJobMs`. */
-  timer?: NodeJS.Timeout;
-  /** The job ran long before the thread id was known: demote when it arrives. */
-  overdue?: boolean;
-  demoted?: boolean;
 }
-
-/** Priority given to the thread of a long job (0 is normal, 19 the lowest). */
-const LONG_JOB_NICE = 10;
 
 let sourceBundle: string | undefined;
 
@@ -89,10 +72,8 @@ export class WorkerPool {
   private readonly jobs = new Map<number, Job>();
   private nextId = 1;
   private closed = false;
-  /** Long jobs whose thread was given a lower priority (for tests and the benchmark). */
-  demotions = 0;
 
-  constructor(readonly size: number, readonly longJobMs = 250) {
+  constructor(readonly size: number) {
     for (let i = 0; i < size; i++) this.slots.push(this.start());
   }
 
@@ -134,51 +115,17 @@ export class WorkerPool {
       job.worker = slot;
       slot.worker.ref();
       slot.worker.postMessage({ type: 'job', id: job.id, kind: job.kind, args: job.args } satisfies ToWorker);
-      slot.timer = setTimeout(() => this.demote(slot), this.longJobMs).unref();
-    }
-  }
-
-  private demote(slot: Slot): void {
-    if (!slot.job || slot.demoted) return;
-    if (slot.tid === undefined) {
-      slot.overdue = true;
-      return;
-    }
-    try {
-      setPriority(slot.tid, LONG_JOB_NICE);
-      slot.demoted = true;
-      this.demotions++;
-    } catch {
-      // not permitted here: the job keeps its priority
     }
   }
 
   private finish(slot: Slot, job: Job): void {
     this.jobs.delete(job.id);
-    clearTimeout(slot.timer);
     slot.job = undefined;
-    slot.overdue = false;
-    if (slot.demoted) this.replace(slot);
-    else slot.worker.unref();
+    slot.worker.unref();
     this.dispatch();
   }
 
-  /** Puts a fresh worker in the slot's place (the old one is stopped). */
-  private replace(slot: Slot): void {
-    const i = this.slots.indexOf(slot);
-    if (i < 0) return;
-    clearTimeout(slot.timer);
-    slot.worker.removeAllListeners();
-    void slot.worker.terminate();
-    this.slots[i] = this.start();
-  }
-
   private onMessage(slot: Slot, m: FromWorker): void {
-    if (m.type === 'thread') {
-      slot.tid = m.tid;
-      if (slot.overdue) this.demote(slot);
-      return;
-    }
     const job = this.jobs.get(m.id);
     if (!job) return;
     if (m.type === 'chunk') {
@@ -194,10 +141,13 @@ export class WorkerPool {
   }
 
   private onCrash(slot: Slot, e: Error): void {
-    if (!this.slots.includes(slot)) return;
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
     const job = slot.job;
+    slot.worker.removeAllListeners();
+    void slot.worker.terminate();
     // A worker that died (out of memory, say) is replaced; its job fails with a 500.
-    this.replace(slot);
+    this.slots[i] = this.start();
     if (job) {
       this.jobs.delete(job.id);
       job.reject(new HttpError(500, `the translation failed: ${e.message}`));

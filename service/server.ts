@@ -26,8 +26,6 @@ export interface ServeOptions {
   maxDrops?: number;
   /** translation worker threads; default 2, or the cores when more */
   workers?: number;
-  /** A job running longer than this gets a lower thread priority (default 250 ms). */
-  longJobMs?: number;
   /** largest request body in bytes; default 256 MiB */
   maxBodyBytes?: number;
   /** Host, Origin and token rules (engine/managers/rest/security.ts); default TRANSLATOR_SECURITY */
@@ -60,7 +58,7 @@ export function createTranslatorServer(opts: ServeOptions = {}): TranslatorServe
   mkdirSync(pgtDir, { recursive: true });
   const limit = opts.maxBodyBytes ?? 256 * 1024 * 1024;
   const service: Service = {
-    pool: new WorkerPool(opts.workers ?? Math.max(2, Math.min(4, availableParallelism())), opts.longJobMs),
+    pool: new WorkerPool(opts.workers ?? Math.max(2, Math.min(4, availableParallelism()))),
     lgs: new LgRepository(opts.lgDir === undefined ? undefined : resolve(opts.lgDir)),
     pgts: new PgtStore(pgtDir),
     maxDrops: opts.maxDrops,

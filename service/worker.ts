@@ -1,21 +1,12 @@
 // The translation worker: runs one job at a time (see pool.ts for the protocol). Output is
 // copied into fresh buffers and transferred, because the emitters reuse their chunk memory.
 
-import { readlinkSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { HttpError } from './http.ts';
 import { JOBS, type JobOutput } from './jobs.ts';
 import { WINDOW, type FromWorker, type ToWorker } from './pool.ts';
 
 const port = parentPort!;
-
-// The pool lowers the priority of a thread whose job runs long: it needs the thread's id.
-try {
-  const tid = Number(/(\d+)$/.exec(readlinkSync('/proc/thread-self'))?.[1]);
-  if (tid > 0) port.postMessage({ type: 'thread', tid } satisfies FromWorker);
-} catch {
-  // not Linux: long jobs keep their priority
-}
 
 interface Running {
   inFlight: number;
