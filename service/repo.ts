@@ -127,24 +127,49 @@ export class PgtStore {
     return JSON.parse(readFileSync(this.file(id, 'meta'), 'utf8')) as Record<string, unknown>;
   }
 
-  /** Newest first. */
+  /**
+   * Newest first. Entries are kept between calls, so a listing reads the directory and only
+   * the meta files it has not seen: a store of thousands of PGTs must not cost thousands of
+   * file reads on the event loop for every GET /pgts. (The directory's mtime is too coarse
+   * to say when nothing changed: two renames can share a tick.)
+   */
   list(): PgtListEntry[] {
-    const out: PgtListEntry[] = [];
-    for (const f of readdirSync(this.root)) {
+    let names: Set<string>;
+    try {
+      names = new Set(readdirSync(this.root));
+    } catch {
+      return [];
+    }
+    const seen = new Map<string, PgtListEntry>();
+    let changed = false;
+    for (const f of names) {
       if (!f.endsWith(STORED.meta)) continue;
       const id = f.slice(0, -STORED.meta.length);
-      if (!PGT_ID.test(id) || !existsSync(join(this.root, id))) continue;
+      if (!PGT_ID.test(id) || !names.has(id)) continue;
+      const known = this.entries.get(id);
+      if (known) {
+        seen.set(id, known);
+        continue;
+      }
       try {
         const m = JSON.parse(readFileSync(join(this.root, f), 'utf8')) as Record<string, unknown>;
-        out.push({
+        seen.set(id, {
           pgt_id: id, lg_name: String(m.lg_name ?? ''), created: String(m.created ?? ''), drops: Number(m.drops ?? 0),
           partitions: Number(m.partitions ?? 0), islands: Number(m.islands ?? 0), algo: String(m.algo ?? ''),
           bytes: statSync(join(this.root, id)).size,
         });
+        changed = true;
       } catch {
         // a meta file being written right now, or damaged by hand: not listed
       }
     }
-    return out.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    if (changed || seen.size !== this.entries.size) {
+      this.entries = seen;
+      this.listed = [...seen.values()].sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    }
+    return this.listed;
   }
+
+  private entries = new Map<string, PgtListEntry>();
+  private listed: PgtListEntry[] = [];
 }
