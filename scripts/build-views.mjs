@@ -2,7 +2,8 @@
 // into dist/views, served by the translator service and the managers and inlined by
 // `dlg-translate --emit html`. Browser code only: no Node built-ins, no CDN.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeAtomic } from './atomic.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,9 +11,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildViews(out = join(root, 'dist/views')) {
   mkdirSync(out, { recursive: true });
-  await build({
+  const result = await build({
     entryPoints: ['viewer', 'gantt', 'session'].map((v) => join(root, 'views/web', `${v}.ts`)),
     outdir: out,
+    write: false,
     bundle: true,
     platform: 'browser',
     format: 'iife',
@@ -22,7 +24,8 @@ export async function buildViews(out = join(root, 'dist/views')) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  copyFileSync(join(root, 'views/web/views.css'), join(out, 'views.css'));
+  for (const f of result.outputFiles) writeAtomic(f.path, f.contents);
+  writeAtomic(join(out, 'views.css'), readFileSync(join(root, 'views/web/views.css')));
   return out;
 }
 

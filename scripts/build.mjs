@@ -2,7 +2,8 @@
 // One self-contained ESM file per command keeps start-up to a single module load.
 import { build } from 'esbuild';
 import { buildViews } from './build-views.mjs';
-import { readdirSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { readdirSync, mkdirSync, existsSync } from 'node:fs';
+import { writeAtomic } from './atomic.mjs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +23,10 @@ const outDir = outArg > 0 && process.argv[outArg + 1] ? process.argv[outArg + 1]
 mkdirSync(outDir, { recursive: true });
 await Promise.all(entries.map(async (entry) => {
   const outfile = join(outDir, outName(entry) + '.js');
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
+    write: false,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -38,7 +40,7 @@ await Promise.all(entries.map(async (entry) => {
     // only the sources (tests) bundle the translator worker on the fly with it
     external: ['esbuild'],
   });
-  chmodSync(outfile, 0o755);
+  for (const f of result.outputFiles) writeAtomic(f.path, f.contents, 0o755);
 }));
 
 // Beside the commands, where the servers look for them.
