@@ -1,6 +1,8 @@
 // Shared test helpers: where the reference fixtures live and a one-call translation. Only
 // paths here: a test reads the reference fixtures inside its `needsShared(test)` block.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildLogicalGraph, loadFile, loadValue } from '../compiler/load/index.ts';
@@ -64,3 +66,17 @@ export function edgesOf(drops: any[]): { edges: Set<string>; oneSided: string[] 
   return { edges: new Set([...fromSource, ...fromTarget]), oneSided };
 }
 
+/** Why a tiny tmpfs (a full disk, for tests) cannot be mounted here, or undefined when it can: root only. */
+export function canMountTmpfs(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not running as root';
+  const probe = mkdtempSync(join(tmpdir(), 'dlg-tmpfs-probe-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
+    execFileSync('umount', [probe], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'mount -t tmpfs is not permitted here';
+  } finally {
+    rmSync(probe, { recursive: true, force: true });
+  }
+}

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers.ts';
+import { canMountTmpfs, repoRoot } from '../helpers.ts';
 
 const cliArgs = (out: string) => [
   '--import',
@@ -68,20 +68,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     t.is(r.signal, signal, 'the process ends as the signal says');
     t.deepEqual(readdirSync(dir), [], 'neither out.json nor its temporary file is left');
   });
-}
-
-function canMountTmpfs(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not running as root';
-  const probe = mkdtempSync(join(tmpdir(), 'dlg-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'mount -t tmpfs is not permitted here';
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
 }
 
 const cannot = canMountTmpfs();

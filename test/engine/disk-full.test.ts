@@ -12,6 +12,7 @@ import { fileIo } from '../../engine/drops/file.ts';
 import { DropState, SessionState } from '../../kernel/states.ts';
 import { app, file, mem, nodeManager, run, statusOf } from './session-harness.ts';
 import { repoRoot, tempRoot } from './helpers.ts';
+import { canMountTmpfs } from '../helpers.ts';
 
 const SIZE = 1_200_000;
 
@@ -80,21 +81,6 @@ test.serial('a failing close (a deferred write error) fails the drop and removes
   t.is(statusOf(session, 'out'), DropState.ERROR);
   t.deepEqual(leftovers(session.sessionDir), []);
 });
-
-/** Root can mount a tmpfs; elsewhere (CI containers, users) the real-disk test is skipped. */
-function canMountTmpfs(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not running as root';
-  const probe = mkdtempSync(join(tmpdir(), 'dlg-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'mount -t tmpfs is not permitted here';
-  } finally {
-    rmSync(probe, { recursive: true, force: true });
-  }
-}
 
 const cannot = canMountTmpfs();
 if (cannot) {
