@@ -13,7 +13,7 @@ import { TranslateFailed, translateForDeploy } from '../client/translate.ts';
 import { formatDiagnostics, useColor } from '../../kernel/report.ts';
 import { SessionState, sessionStateName } from '../../kernel/states.ts';
 import { type PythonCliOptions, addPythonOptions, pythonFromCli } from './python-options.ts';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UserError, printNote, reportFailure } from './report.ts';
+import { EXIT_FAILED, EXIT_OK, UserError, parseCommandLine, printNote, runCommand } from './report.ts';
 import { type SlurmCliOptions, SlurmUsageError, SubmitError, deploySlurm } from '../hpc/slurm-deploy.ts';
 import { addSlurmOptions } from '../hpc/slurm-options.ts';
 
@@ -211,16 +211,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-drops <n>', 'a logical graph input: refuse to unroll into more drops than this (default 50000000)', positiveInteger('--max-drops'));
   addPythonOptions(program, 'embedded engine: ').showHelpAfterError().exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  let file: string;
   const slurmOnly = addSlurmOptions(program);
-  try {
-    program.parse(argv);
-    file = program.args[0]!;
-  } catch (err) {
-    const e = err as { code?: string; exitCode?: number };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
-    return EXIT_USAGE;
-  }
+  const parsed = await parseCommandLine(program, argv);
+  if (parsed !== undefined) return parsed;
+  const file = program.args[0]!;
   const opts = program.opts<Options>();
   opts.progress = opts.progress !== false && process.stderr.isTTY === true;
   opts.token = opts.token || process.env.DLG_TOKEN || undefined;
@@ -249,11 +243,4 @@ async function slurm(file: string, opts: SlurmCliOptions & Options): Promise<num
   }
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.exitCode = reportFailure(TOOL, err);
-  },
-);
+runCommand(TOOL, main);

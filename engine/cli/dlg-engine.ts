@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { DAEMON_PORT, ISLAND_PORT, MASTER_PORT, NODE_PORT } from '../managers/address.ts';
-import { EXIT_OK, EXIT_USAGE, reportFailure } from './report.ts';
+import { EXIT_OK, parseCommandLine, runCommand } from './report.ts';
 import { type CompositeCliOptions, type NmOptions, addCompositeOptions, addManagerOptions, addNmOptions, integer, runComposite, runNodeManager, seconds } from './managers.ts';
 import { type ClusterOptions, runCluster } from './cluster.ts';
 import { type DaemonOptions, runDaemon } from './daemon.ts';
@@ -60,21 +60,7 @@ async function main(argv: string[]): Promise<number> {
     .action((opts: ClusterOptions) => {
       result = runCluster(opts);
     });
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    const e = err as { code?: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
-    return EXIT_USAGE;
-  }
-  return result;
+  return (await parseCommandLine(program, argv)) ?? result;
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.exitCode = reportFailure(TOOL, err);
-  },
-);
+runCommand(TOOL, main);

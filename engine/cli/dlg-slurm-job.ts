@@ -9,7 +9,7 @@ import { defaultDlgRoot } from '../managers/node/node-manager.ts';
 import { JobDriver } from '../hpc/job/driver.ts';
 import { runTask } from '../hpc/job/task.ts';
 import { DEFAULT_BASE_PORT } from '../hpc/layout.ts';
-import { EXIT_OK, EXIT_USAGE, reportFailure } from './report.ts';
+import { EXIT_OK, parseCommandLine, runCommand } from './report.ts';
 
 const TOOL = 'dlg-slurm-job';
 
@@ -78,21 +78,7 @@ async function main(argv: string[]): Promise<number> {
     .action((o: Common) => {
       result = runTask({ ...o, jobDir: resolve(o.jobDir), dlgRoot: resolve(o.dlgRoot), dataDirs: o.dataDir.map((d) => resolve(d)), pythonPaths: o.pythonPath.map((p) => resolve(p)) });
     });
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    const e = err as { code?: string };
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
-    return EXIT_USAGE;
-  }
-  return result;
+  return (await parseCommandLine(program, argv)) ?? result;
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.exitCode = reportFailure(TOOL, err);
-  },
-);
+runCommand(TOOL, main);

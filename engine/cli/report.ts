@@ -2,6 +2,7 @@
 // code, coloured when stderr is a terminal (chalk honours NO_COLOR and FORCE_COLOR).
 
 import chalk from 'chalk';
+import type { Command } from 'commander';
 import { CODES, type Code } from '../../kernel/diagnostics.ts';
 import { ConnectionError, ManagerError } from '../client/client.ts';
 import { EngineError } from '../errors.ts';
@@ -64,4 +65,31 @@ function describe(args: unknown[]): string {
     .flatMap((r) => (Array.isArray(r) ? r : [r]))
     .map((r) => `\n    ${typeof r === 'string' ? r : JSON.stringify(r)}`);
   return head + details.join('');
+}
+
+/**
+ * Parses the command line with a program built with exitOverride(): commander has already
+ * printed the help or the usage error, so only the exit code is left to decide. Undefined when
+ * parsing went through (and the actions have run).
+ */
+export async function parseCommandLine(program: Command, argv: string[]): Promise<number | undefined> {
+  try {
+    await program.parseAsync(argv);
+    return undefined;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return code === 'commander.helpDisplayed' || code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+  }
+}
+
+/** Runs a command's main: what it resolves to is the exit code; what it throws is reported by reportFailure. */
+export function runCommand(tool: string, main: (argv: string[]) => Promise<number>): void {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.exitCode = reportFailure(tool, err);
+    },
+  );
 }
