@@ -11,31 +11,21 @@ import { cliCommand } from './commands.ts';
 import { dropReport, sessionDirOf, sessionState } from './collect.ts';
 import { StartFailure, islandMembers, startComposite, startNodeManagers } from './managers.ts';
 import { type Step, runToEnd, stopStep, tailOf } from './process.ts';
-import { nodeManagerLog } from './task.ts';
+import { nodeManagerLog, type TaskOptions } from './task.ts';
 import {
   PROGRESS_FILE, SUMMARY_FILE, type ManagerEntry, type Progress, type Stage, type StageTime, type Summary, writeJsonAtomic,
 } from './summary.ts';
 import { endpoint, lastPort, masterManagerPort, parseTasksPerNode, planIslands, type NodeManagerRecord } from '../layout.ts';
 
-export interface DriverOptions {
-  jobDir: string;
+/** The job driver's options: those of the node-manager tasks it starts, and what to deploy. */
+export interface DriverOptions extends TaskOptions {
   graph: string;
   /** Parameter files (dlg-translate --params) and NAME=VALUE pairs (-p). */
   paramFiles: string[];
   params: string[];
   islands: number;
-  basePort: number;
-  dlgRoot: string;
-  maxWorkers?: number;
-  python?: string;
-  pythonPaths: string[];
-  /** Seconds each manager may take to answer. */
-  startTimeout: number;
   sessionId?: string;
   maxDrops?: number;
-  /** The node managers' --data-dir and --app-timeout. */
-  dataDirs: string[];
-  appTimeout?: number;
 }
 
 class StageFailure extends Error {

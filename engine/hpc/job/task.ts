@@ -22,7 +22,9 @@ export interface TaskOptions {
   maxWorkers?: number;
   python?: string;
   pythonPaths: string[];
+  /** Seconds each manager may take to answer. */
   startTimeout: number;
+  /** The node managers' --data-dir and --app-timeout. */
   dataDirs: string[];
   appTimeout?: number;
 }
