@@ -15,6 +15,7 @@
 //   node scripts/bench-engine.mjs --hierarchy [--hsize 1000000] [--chain 100000] [--fan 100000] [--cases wide,chain,fan]
 
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -120,6 +121,26 @@ async function post(url, path, body, type = 'application/json') {
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${(await res.text()).slice(0, 500)}`);
 }
 
+/**
+ * POST a big JSON text as ManagerClient.append (dlg-deploy) does: 1 MB slices over node:http,
+ * so the manager starts on the first while the rest is encoded (fetch copies the whole text
+ * first: ~2 s of the client's before the manager sees a byte of 10^6 drops).
+ */
+function postSlices(url, path, text) {
+  return new Promise((resolve, reject) => {
+    const req = request(url + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let answer = '';
+      res.on('data', (b) => (answer += b));
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: HTTP ${res.statusCode} ${answer.slice(0, 500)}`))));
+    });
+    req.on('error', reject);
+    (async () => {
+      for (let i = 0; i < text.length; i += 1 << 20) if (!req.write(text.slice(i, i + (1 << 20)))) await new Promise((r) => req.once('drain', r));
+      req.end();
+    })();
+  });
+}
+
 const FINAL = new Set([4, 5, 6]);
 function flatten(s) {
   return typeof s === 'number' ? [s] : Object.values(s).flatMap(flatten);
@@ -142,7 +163,7 @@ async function runOn(url, id, graph, pids = []) {
   const cpu0 = pids.map(cpuOf);
   const t0 = performance.now();
   await post(url, '/api/sessions', JSON.stringify({ sessionId: id }));
-  await post(url, `/api/sessions/${id}/graph/append`, json);
+  await postSlices(url, `/api/sessions/${id}/graph/append`, json);
   await post(url, `/api/sessions/${id}/deploy`, `completed=${graph.roots.join(',')}`, 'application/x-www-form-urlencoded');
   const t1 = performance.now();
   const deployCpuOf = pids.map((pid, i) => cpuOf(pid) - cpu0[i]);

@@ -89,6 +89,20 @@ export interface ClientOptions {
   observer?: { start(method: string, path: string): void; end(method: string, path: string, answered: boolean): void };
 }
 
+/** Characters of a big graph's text written to the socket at a time. */
+const APPEND_SLICE = 1 << 20;
+
+/** The text in slices of about `size` characters, never splitting a surrogate pair (each slice is encoded alone). */
+export function* slices(text: string, size: number): Generator<string> {
+  for (let i = 0; i < text.length; ) {
+    let end = Math.min(i + size, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end += end - 1 > i ? -1 : 1;
+    yield text.slice(i, end);
+    i = end;
+  }
+}
+
 export interface AppendOptions {
   /** zlib-compress the body, labelled gzip, as DALiuGE's client does. */
   compress?: boolean;
@@ -245,6 +259,9 @@ export class ManagerClient {
   }
   async append(sessionId: string, graph: unknown, opts: AppendOptions = {}): Promise<void> {
     const text = typeof graph === 'string' ? graph : JSON.stringify(graph);
+    // A big graph goes out in slices, over node:http: the manager starts on the first MB while
+    // the rest is encoded, instead of after fetch has copied the whole text (~2 s for 10^6 drops).
+    if (!opts.compress && text.length > APPEND_SLICE) return this.appendPieces(sessionId, slices(text, APPEND_SLICE));
     const raw = opts.compress ? deflateSync(text) : text;
     await this.json('POST', `${this.s(sessionId)}/graph/append`, {
       raw,

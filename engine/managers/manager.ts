@@ -60,8 +60,8 @@ export interface DropManager {
   graphProgress?(sessionId: string, opts: ProgressOptions): Promise<SessionProgress>;
   /** `raw`: the decoded request body the graph was parsed from, when it came over REST. */
   addGraphSpec(sessionId: string, graph: unknown, raw?: Buffer): Promise<void>;
-  /** graph/append from the (decoded) body bytes, for managers that parse them their own way; errors as addGraphSpec's. */
-  addGraphBytes?(sessionId: string, raw: Buffer): Promise<void>;
+  /** graph/append from the body's bytes as they arrive, for managers that parse them their own way; errors as addGraphSpec's. */
+  addGraphStream?(sessionId: string, body: AsyncIterable<Buffer>): Promise<void>;
   reproData(sessionId: string): Promise<{ graph: Record<string, DropSpec>; reprodata: Record<string, unknown> }>;
   reproStatus(sessionId: string): Promise<boolean>;
   sessionLog(sessionId: string): Promise<SessionLogFile>;

@@ -1,18 +1,49 @@
 // Graphs appended to a composite manager are parsed and forwarded in batches of whole drops
-// (managers/composite/batches.ts): the cut must agree with JSON.parse on every body, and a
+// (managers/rest/array-cutter.ts): the cut must agree with JSON.parse on every body, however
+// its bytes arrive in chunks, each element's offsets must frame exactly its text, and a
 // graph refused in a late batch must leave nothing behind, on the manager or its children.
 
 import test from 'ava';
 import fc from 'fast-check';
-import { NotBatchable, elementBatches, parseBatch } from '../../engine/managers/composite/batches.ts';
+import { ArrayCutter, NotBatchable, type Batch, parseBatch } from '../../engine/managers/rest/array-cutter.ts';
 import { startComposite, startLinkedNode } from './hierarchy-helpers.ts';
 import type { TestNode } from './helpers.ts';
 
-/** The elements of every batch, or NotBatchable. */
-function viaBatches(text: string, batchBytes: number): unknown[] {
-  const buf = Buffer.from(text);
+/** The body's bytes in chunks ending at the given cut points. */
+function chunked(buf: Buffer, cuts: number[]): Buffer[] {
+  const at = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const c of [...at, buf.length]) {
+    out.push(buf.subarray(from, c));
+    from = c;
+  }
+  return out;
+}
+
+/** The batches of a body fed in chunks, or NotBatchable. */
+function batchesOf(text: string, batchBytes: number, cuts: number[] = []): Batch[] {
+  const cutter = new ArrayCutter(batchBytes);
+  const out: Batch[] = [];
+  for (const chunk of chunked(Buffer.from(text), cuts)) out.push(...cutter.push(chunk));
+  out.push(...cutter.end());
+  return out;
+}
+
+/** The elements of every batch, or NotBatchable; every element's offsets checked against its parsed value. */
+function viaBatches(text: string, batchBytes: number, cuts: number[] = []): unknown[] {
   const out: unknown[] = [];
-  for (const r of elementBatches(buf, batchBytes)) for (const x of parseBatch(buf, r)) out.push(x);
+  for (const b of batchesOf(text, batchBytes, cuts)) {
+    const items = parseBatch(b);
+    if (items.length !== b.starts.length) throw new Error(`${items.length} elements, ${b.starts.length} offsets`);
+    items.forEach((x, k) => {
+      const end = k + 1 < b.starts.length ? b.starts[k + 1]! - 1 : b.buf.length - 1;
+      const own = JSON.parse(b.buf.toString('utf8', b.starts[k], end));
+      if (JSON.stringify(own) !== JSON.stringify(x)) throw new Error(`element ${k}'s bytes are not its own`);
+      if (!',['.includes(String.fromCharCode(b.buf[b.starts[k]! - 1]!))) throw new Error(`element ${k} does not follow "[" or ","`);
+    });
+    out.push(...items);
+  }
   return out;
 }
 
@@ -21,9 +52,9 @@ const element = fc.dictionary(key, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }
 
 test('batches of any array of objects, printed any way, hold exactly its elements, in order', (t) => {
   fc.assert(
-    fc.property(fc.array(element, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(undefined, 1, '\t'), (list, batchBytes, indent) => {
+    fc.property(fc.array(element, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 300 }), fc.constantFrom(undefined, 1, '\t'), fc.array(fc.nat(), { maxLength: 12 }), (list, batchBytes, indent, cuts) => {
       const text = JSON.stringify(list, null, indent);
-      t.deepEqual(viaBatches(text, batchBytes), JSON.parse(text));
+      t.deepEqual(viaBatches(text, batchBytes, cuts), JSON.parse(text));
     }),
   );
 });
@@ -38,10 +69,10 @@ test('a body the batches accept is valid JSON with the same elements; anything e
       return s.slice(0, i) + ch + s.slice(replace ? i + 1 : i);
     });
   fc.assert(
-    fc.property(mutated, fc.integer({ min: 1, max: 50 }), (text, batchBytes) => {
+    fc.property(mutated, fc.integer({ min: 1, max: 50 }), fc.array(fc.nat(), { maxLength: 6 }), (text, batchBytes, cuts) => {
       let got: unknown[] | undefined;
       try {
-        got = viaBatches(text, batchBytes);
+        got = viaBatches(text, batchBytes, cuts);
       } catch (err) {
         if (!(err instanceof NotBatchable)) throw err;
       }
@@ -63,6 +94,16 @@ test('bodies that are not a plain array of objects are left to the whole-body pa
     t.throws(() => viaBatches(text, 1), { instanceOf: NotBatchable }, text);
   }
   t.deepEqual(viaBatches(' [ {"a":"],[{"} ,\n {"b":[1,{"c":"\\\\"}]} ] ', 1), [{ a: '],[{' }, { b: [1, { c: '\\' }] }]);
+});
+
+test('a chunk may end anywhere: inside a string, after a backslash, between brackets', (t) => {
+  const text = ' [ {"a":"x\\\\\\"y"} , {"b":["\\\\",{"c":"],"}]} ]  ';
+  const whole = JSON.parse(text);
+  for (let i = 0; i <= text.length; i++)
+    for (const batchBytes of [1, 8, 1000]) t.deepEqual(viaBatches(text, batchBytes, [i, i + 1, i + 3]), whole, `cut at ${i}, batches of ${batchBytes}`);
+  const batches = batchesOf(JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ i }))), 50);
+  t.true(batches.length > 10, 'cut into many batches');
+  t.true(batches.slice(0, -1).every((b) => b.buf.length - 2 >= 50 && b.buf.length - 2 < 50 + 10), 'each at the first boundary after 50 bytes');
 });
 
 // ---- through an island manager cutting graphs into batches of ~150 bytes ----

@@ -23,7 +23,7 @@ import { type Child, forward, isUnreachable, makeChild, replicate } from './chil
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
 import { Placement, type PlacementContext, placeSpecs } from './placement.ts';
-import { NotBatchable, elementBatches, parseBatch } from './batches.ts';
+import { ArrayCutter, type Batch, NotBatchable, parseBatch } from '../rest/array-cutter.ts';
 import { PartStream } from './part-stream.ts';
 import { parseJson } from '../rest/body.ts';
 import { mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
@@ -387,54 +387,60 @@ export class CompositeManager implements DropManager {
   }
 
   /**
-   * POST graph/append with the body's bytes: a plain `[{…}, …]` is parsed, checked, placed and
-   * forwarded about 1 MB at a time (batches.ts), each child's part streaming to it meanwhile,
-   * so the parsed graph never sits whole in memory. The answers are those of addGraphSpec for
-   * the whole graph: a graph refused at any batch is refused whole (the children's uploads are
-   * aborted, this manager's index rolled back). Other bodies go through addGraphSpec.
+   * POST graph/append with the body's bytes as they arrive: a plain `[{…}, …]` is cut, parsed,
+   * checked, placed and forwarded about 1 MB at a time (rest/array-cutter.ts), each child's
+   * part streaming to it meanwhile as runs of the body's own bytes, so the parsed graph never
+   * sits whole in memory and nothing is printed again. The answers are those of addGraphSpec
+   * for the whole graph: a graph refused at any batch is refused whole (the children's uploads
+   * are aborted, this manager's index rolled back). Other bodies go through addGraphSpec.
    */
-  async addGraphBytes(sessionId: string, raw: Buffer): Promise<void> {
+  async addGraphStream(sessionId: string, body: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<void> {
     const s = this.session(sessionId);
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
     if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
-    const batches = mayHaveForbiddenKey(raw) ? undefined : elementBatches(raw, this.appendBatchBytes);
-    let first: IteratorResult<[number, number]> | undefined;
-    try {
-      first = batches?.next();
-    } catch (err) {
-      if (!(err instanceof NotBatchable)) throw err;
-    }
-    if (batches === undefined || first === undefined || first.done) return this.addGraphSpec(sessionId, parseJson(raw), raw);
-
+    const received: Buffer[] = [];
+    const whole = async (): Promise<Buffer> => {
+      for await (const chunk of body) received.push(chunk);
+      return Buffer.concat(received);
+    };
     const index = s.index;
     const mark = index.mark();
     const placement = new Placement(this.placementContext(s, { size: mark.size, has: (oid) => index.hasBefore(oid, mark.size) }));
+    const cutter = new ArrayCutter(this.appendBatchBytes);
     const parts = new Map<string, PartStream>();
     const uploads = new Map<string, Promise<void>>();
     const kids = new Map(this.childrenOf(s).map((c) => [c.address.text, c]));
     let count = 0;
     let held: unknown;
     let refused: unknown;
-    try {
-      for (let r: IteratorResult<[number, number]> = first; !r.done; r = batches.next()) {
-        const items = parseBatch(raw, r.value);
-        if (held !== undefined) items.unshift(held);
-        // The graph-level element may only be the last: held until another batch follows.
-        held = isReprodataElement(items[items.length - 1]) ? items.pop() : undefined;
-        const specs = items.map((x, i) => checkSpecElement(x, count + i));
-        count += specs.length;
-        const { childOf, nodeOf } = placement.place(specs);
-        if (placement.failed || refused !== undefined) continue; // keep checking, to name every offender
-        const at = index.size;
-        try {
-          index.addDrops(specs, childOf, nodeOf, mark.size);
-        } catch (err) {
-          refused = err; // reported unless placement problems come up in later batches
-          continue;
-        }
-        index.addRelations(specs, at);
-        await this.sendBatch(sessionId, specs, childOf, parts, uploads, kids);
+    const take = async (batch: Batch): Promise<void> => {
+      // Batches hold whole drops, so a key cannot straddle two; the whole-body parser names it.
+      if (mayHaveForbiddenKey(batch.buf)) throw new NotBatchable('a prototype key');
+      const items = parseBatch(batch);
+      // A graph-level element before this batch was not the last: checkSpecElement refuses it.
+      if (held !== undefined) items.unshift(held);
+      // The graph-level element may only be the last: held until another batch follows.
+      held = isReprodataElement(items[items.length - 1]) ? items.pop() : undefined;
+      const specs = items.map((x, i) => checkSpecElement(x, count + i));
+      count += specs.length;
+      const { childOf, nodeOf } = placement.place(specs);
+      if (placement.failed || refused !== undefined) return; // keep checking, to name every offender
+      const at = index.size;
+      try {
+        index.addDrops(specs, childOf, nodeOf, mark.size);
+      } catch (err) {
+        refused = err; // reported unless placement problems come up in later batches
+        return;
       }
+      index.addRelations(specs, at);
+      await this.sendBatch(sessionId, batch, childOf, parts, uploads, kids);
+    };
+    try {
+      for await (const chunk of body) {
+        received.push(chunk);
+        for (const batch of cutter.push(chunk)) await take(batch);
+      }
+      for (const batch of cutter.end()) await take(batch);
       placement.check();
       if (refused !== undefined) throw refused;
     } catch (err) {
@@ -442,30 +448,44 @@ export class CompositeManager implements DropManager {
       for (const p of parts.values()) p.abort(why);
       await Promise.allSettled(uploads.values());
       index.rollback(mark);
-      // A body that is not well-formed JSON: parsing it whole gives the usual 400.
-      if (err instanceof NotBatchable) return this.addGraphSpec(sessionId, parseJson(raw), raw);
+      // A body that is not a plain array, or not well-formed JSON: parsing it whole gives the usual answer.
+      if (err instanceof NotBatchable) {
+        const raw = await whole();
+        return this.addGraphSpec(sessionId, parseJson(raw), raw);
+      }
       throw err;
     }
     index.commit();
     s.outlines = undefined;
-    void this.dumpGraph(s, raw);
+    void this.dumpGraph(s, received);
     for (const p of parts.values()) {
-      if (held !== undefined) p.push(JSON.stringify(held));
+      if (held !== undefined) p.push(Buffer.from(` ${JSON.stringify(held)}`));
       p.end();
     }
     const sent = [...uploads.keys()].map((a) => kids.get(a)!);
     await replicate(sent, `appending the graph to session ${sessionId}`, (c) => uploads.get(c.address.text)!);
   }
 
-  /** One batch's specs, grouped by child, onto each child's upload (started with its first drop). */
-  private async sendBatch(sessionId: string, specs: DropSpec[], childOf: string[], parts: Map<string, PartStream>, uploads: Map<string, Promise<void>>, kids: Map<string, Child>): Promise<void> {
-    const groups = new Map<string, DropSpec[]>();
-    for (let i = 0; i < specs.length; i++) {
-      const g = groups.get(childOf[i]!);
-      if (g) g.push(specs[i]!);
-      else groups.set(childOf[i]!, [specs[i]!]);
+  /**
+   * One batch's drops onto each child's upload (started with its first drop): every run of
+   * consecutive drops going to one child is a slice of the batch's bytes, sent as it is.
+   */
+  private async sendBatch(sessionId: string, batch: Batch, childOf: string[], parts: Map<string, PartStream>, uploads: Map<string, Promise<void>>, kids: Map<string, Child>): Promise<void> {
+    const { buf, starts } = batch;
+    const runs = new Map<string, Buffer[]>();
+    const n = childOf.length;
+    for (let k = 0; k < n; ) {
+      const child = childOf[k]!;
+      let j = k + 1;
+      while (j < n && childOf[j] === child) j++;
+      // From the "[" or "," before drop k to the "," or "]" after drop j - 1.
+      const run = buf.subarray(starts[k]! - 1, j < starts.length ? starts[j]! - 1 : buf.length - 1);
+      const list = runs.get(child);
+      if (list) list.push(run);
+      else runs.set(child, [run]);
+      k = j;
     }
-    for (const [child, group] of groups) {
+    for (const [child, list] of runs) {
       let p = parts.get(child);
       if (p === undefined) {
         const c = kids.get(child);
@@ -475,8 +495,7 @@ export class CompositeManager implements DropManager {
         upload.catch(() => {}); // awaited at the end (or when aborting)
         uploads.set(child, upload);
       }
-      const text = JSON.stringify(group);
-      p.push(text.slice(1, -1));
+      p.push(list.length === 1 ? list[0]! : Buffer.concat(list));
     }
     for (const p of parts.values()) await p.drained();
   }
@@ -493,7 +512,7 @@ export class CompositeManager implements DropManager {
     };
   }
 
-  private async dumpGraph(s: CompositeSession, raw: Buffer): Promise<void> {
+  private async dumpGraph(s: CompositeSession, raw: Buffer | Buffer[]): Promise<void> {
     try {
       mkdirSync(s.dir, { recursive: true });
       const n = s.appends++;

@@ -1,10 +1,15 @@
 // One child's part of a graph arriving in batches, as the pieces of a JSON array handed to the
 // HTTP request that uploads it (ManagerClient.appendPieces) while later batches are still
-// being parsed. The producer waits when a child reads slower than the graph is split, so at
+// being parsed. Pieces are the appended body's own bytes (runs of elements), not re-printed. The producer waits when a child reads slower than the graph is split, so at
 // most about `highWater` bytes wait per child.
 
-export class PartStream implements AsyncIterable<string> {
-  private readonly queue: string[] = [];
+const OPEN = 0x5b;
+const COMMA = 0x2c;
+const EMPTY = Buffer.from('[]');
+const CLOSE = Buffer.from(']');
+
+export class PartStream implements AsyncIterable<Buffer> {
+  private readonly queue: Buffer[] = [];
   private queued = 0;
   private ended = false;
   private failure: Error | undefined;
@@ -16,10 +21,13 @@ export class PartStream implements AsyncIterable<string> {
 
   constructor(private readonly highWater = 4 << 20) {}
 
-  /** Adds elements given as their JSON text without the brackets ("a,b,c"). */
-  push(elements: string): void {
-    if (this.closed || elements === '') return;
-    const piece = (this.pieces++ === 0 ? '[' : ',') + elements;
+  /**
+   * Adds elements given as their JSON text, "?a,b,c": the first byte is a placeholder, set
+   * here to the "[" or "," that goes before them (so a run of the body's bytes is sent as is).
+   */
+  push(piece: Buffer): void {
+    if (this.closed || piece.length < 2) return;
+    piece[0] = this.pieces++ === 0 ? OPEN : COMMA;
     this.queue.push(piece);
     this.queued += piece.length;
     this.wake();
@@ -32,8 +40,7 @@ export class PartStream implements AsyncIterable<string> {
 
   /** The array is complete. */
   end(): void {
-    if (this.pieces === 0) this.queue.push('[');
-    this.queue.push(']');
+    this.queue.push(this.pieces === 0 ? EMPTY : CLOSE);
     this.ended = true;
     this.wake();
   }
@@ -50,7 +57,7 @@ export class PartStream implements AsyncIterable<string> {
     r?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     try {
       for (;;) {
         if (this.failure) throw this.failure;

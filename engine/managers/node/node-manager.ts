@@ -14,6 +14,7 @@ import { SessionState } from '../../../kernel/states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
 import type { ProgressOptions } from '../progress.ts';
 import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';
+import { parseJsonStream } from '../rest/body.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -177,6 +178,12 @@ export class NodeManager implements DropManager, NodeOperations {
 
   async addGraphSpec(sessionId: string, graph: unknown): Promise<void> {
     await this.session(sessionId).appendGraph(graph);
+  }
+
+  /** graph/append parsed while it uploads (most of a node's share of a big graph's deployment). */
+  async addGraphStream(sessionId: string, body: AsyncIterable<Buffer>): Promise<void> {
+    const s = this.session(sessionId);
+    await s.appendGraph(await parseJsonStream(body));
   }
 
   async reproData(sessionId: string) {

@@ -5,6 +5,7 @@
 
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
+import { ArrayCutter, type Batch, NotBatchable, parseBatch } from './array-cutter.ts';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
 import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 
@@ -28,17 +29,89 @@ function inflate(data: Buffer, limit: number): Buffer {
   }
 }
 
+function contentEncoding(req: FastifyRequest): string {
+  return String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+}
+
+/** The body comes as it was sent: no Content-Encoding to undo. */
+export function isIdentityEncoded(req: FastifyRequest): boolean {
+  const enc = contentEncoding(req);
+  return enc === '' || enc === 'identity';
+}
+
 /** The body bytes with any Content-Encoding undone; the decompressed size is limited too. */
 export function decodedBody(req: FastifyRequest, limit: number): Buffer {
-  const raw = bodyBytes(req);
-  const enc = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (enc === '' || enc === 'identity' || raw.length === 0) return raw;
+  return decode(req, bodyBytes(req), limit);
+}
+
+function decode(req: FastifyRequest, raw: Buffer, limit: number): Buffer {
+  const enc = contentEncoding(req);
+  if (isIdentityEncoded(req) || raw.length === 0) return raw;
   if (enc === 'gzip' || enc === 'x-gzip' || enc === 'deflate') return inflate(raw, limit);
   throw unsupportedMediaType(`Unsupported Content-Encoding '${enc}'`);
 }
 
+/**
+ * The chunks of a body its route reads as it arrives (graph/append: see streamedBodyParser),
+ * at most `limit` bytes; a longer body is a 413 when the limit is passed.
+ */
+export async function* bodyChunks(req: FastifyRequest, limit: number): AsyncGenerator<Buffer> {
+  const b = req.body;
+  if (b === undefined || b === null) return;
+  if (Buffer.isBuffer(b)) return yield b;
+  if (Number(req.headers['content-length']) > limit) throw payloadTooLarge(limit);
+  let total = 0;
+  for await (const chunk of b as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) throw payloadTooLarge(limit);
+    yield chunk;
+  }
+}
+
+/** A streamed body read whole, with any Content-Encoding undone. */
+export async function decodedStreamedBody(req: FastifyRequest, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of bodyChunks(req, limit)) chunks.push(c);
+  return decode(req, Buffer.concat(chunks), limit);
+}
+
 export function jsonBody(req: FastifyRequest, limit: number): unknown {
   return parseJson(decodedBody(req, limit));
+}
+
+/**
+ * A JSON body read as it arrives: a plain array of objects (a graph) is parsed a batch of
+ * elements at a time while the rest is uploaded (array-cutter.ts); any other body is parsed
+ * whole, with parseJson's answers.
+ */
+export async function parseJsonStream(body: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<unknown> {
+  const received: Buffer[] = [];
+  const items: unknown[] = [];
+  const cutter = new ArrayCutter();
+  const take = (batches: Batch[]) => {
+    for (const b of batches) {
+      // Batches hold whole elements, so a key cannot straddle two.
+      if (mayHaveForbiddenKey(b.buf)) throw new NotBatchable('a prototype key');
+      for (const x of parseBatch(b)) items.push(x);
+    }
+  };
+  let batchable = true;
+  for await (const chunk of body) {
+    received.push(chunk);
+    if (!batchable) continue;
+    try {
+      take(cutter.push(chunk));
+    } catch (err) {
+      if (!(err instanceof NotBatchable)) throw err;
+      batchable = false;
+    }
+  }
+  try {
+    if (batchable) return take(cutter.end()), items;
+  } catch (err) {
+    if (!(err instanceof NotBatchable)) throw err;
+  }
+  return parseJson(Buffer.concat(received));
 }
 
 /** A decoded body as JSON; an empty or malformed one is a 400. */

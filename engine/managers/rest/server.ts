@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DropManager } from '../manager.ts';
 import { EngineError, badRequest, noSession, payloadTooLarge } from '../../errors.ts';
-import { decodedBody, formParams, jsonBody, parseJson, requireContentType } from './body.ts';
+import { bodyChunks, decodedStreamedBody, formParams, isIdentityEncoded, jsonBody, parseJson, requireContentType } from './body.ts';
 import { dashboard, dropPage } from './html.ts';
 import { DEFAULT_SECURITY, type SecurityOptions, applySecurity, queryToken } from './security.ts';
 import { sessionPage } from '../../../views/pages.ts';
@@ -153,14 +153,28 @@ export function registerManagerRoutes(app: FastifyInstance, m: DropManager, opts
     return sendJson(reply, m.graphProgress ? await m.graphProgress(id(req), opts) : await fallback.progress(m, id(req), opts));
   });
 
-  app.post('/api/sessions/:id/graph/append', async (req, reply) => {
-    const sessionId = id(req);
-    await knownSession(m, sessionId); // 404 before 415: the session is the first thing wrong
-    requireContentType(req, ['application/json', 'text/plain']);
-    const raw = decodedBody(req, limit);
-    if (m.addGraphBytes) await m.addGraphBytes(sessionId, raw);
-    else await m.addGraphSpec(sessionId, parseJson(raw), raw);
-    return ok(reply);
+  // A graph is read as it arrives (managers that can parse it in batches start before the
+  // upload ends): in its own scope, this route's body parser hands over the request stream.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    scope.post('/api/sessions/:id/graph/append', async (req, reply) => {
+      const sessionId = id(req);
+      await knownSession(m, sessionId); // 404 before 415: the session is the first thing wrong
+      requireContentType(req, ['application/json', 'text/plain']);
+      try {
+        if (m.addGraphStream && isIdentityEncoded(req)) await m.addGraphStream(sessionId, bodyChunks(req, limit));
+        else {
+          const raw = await decodedStreamedBody(req, limit);
+          await m.addGraphSpec(sessionId, parseJson(raw), raw);
+        }
+      } catch (err) {
+        // Refused before the whole body was read (too large): the connection cannot be reused.
+        if (!req.raw.complete) reply.header('connection', 'close');
+        throw err;
+      }
+      return ok(reply);
+    });
   });
 
   app.get('/api/sessions/:id/repro/data', async (req, reply) => sendJson(reply, await m.reproData(id(req))));

@@ -1,0 +1,199 @@
+// A JSON array of drop specs cut into batches of whole elements as its bytes arrive, so that a
+// manager parses ~1 MB at a time while the rest of the body is still on the wire: the parsed
+// specs of a batch die young instead of the whole graph (10^6 specs, ~0.5 GB of heap) being
+// promoted, and a graph is parsed while it is uploaded instead of after.
+//
+// The cut needs no JSON parsing: one pass over the bytes follows strings (and their escapes)
+// and bracket depth, and cuts at the commas between the top-level array's elements. Each batch
+// is the bytes "[e1,…,ek]" with the offset of every element, so that JSON.parse checks it and
+// a composite manager can forward any run of its elements byte for byte. Anything unusual (not
+// an array of objects first, a truncated or trailing text, an empty element) throws
+// NotBatchable, and the caller parses the whole body instead, so every malformed body gets the
+// usual error.
+
+import { isAscii } from 'node:buffer';
+
+/** The body is not a plain `[{…}, …]`: parse it whole. */
+export class NotBatchable extends Error {}
+
+export interface Batch {
+  /** "[" + the elements, commas between them + "]". */
+  buf: Buffer;
+  /** Offset in `buf` of each element's first byte; element k ends at starts[k+1] - 1 (a comma), the last at buf.length - 1. */
+  starts: number[];
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+const enum Phase {
+  BeforeArray,
+  BeforeFirst,
+  InArray,
+  AfterArray,
+}
+
+/**
+ * Feed it the body's chunks with push(); each call returns the batches completed by that chunk
+ * (each about `batchBytes` long, cut at the first element boundary after that size); end()
+ * returns the last one. Both throw NotBatchable when the body is not an array whose first
+ * element is an object, or when its structure is broken at the top level. The elements are not
+ * validated: JSON.parse of a batch does that (parseBatch).
+ */
+export class ArrayCutter {
+  private phase = Phase.BeforeArray;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** The current element has a non-space byte. */
+  private filled = false;
+  /** The current batch: pieces of earlier chunks, and element offsets in its content. */
+  private pieces: Buffer[] = [];
+  private pieceBytes = 0;
+  private starts: number[] = [];
+  private readonly done: Batch[] = [];
+
+  constructor(private readonly batchBytes = 1 << 20) {}
+
+  push(chunk: Buffer): Batch[] {
+    const n = chunk.length;
+    if (n === 0) return [];
+    let i = 0;
+    // Where the current batch's bytes begin in this chunk.
+    let from = 0;
+    if (this.inString) {
+      i = this.skipString(chunk, 0);
+      if (i < 0) return this.keep(chunk, 0);
+      this.inString = false;
+      i++;
+    }
+    for (; i < n; i++) {
+      const b = chunk[i]!;
+      if (this.phase !== Phase.InArray) {
+        if (isSpace(b)) continue;
+        if (this.phase === Phase.BeforeArray) {
+          if (b !== OPEN_ARRAY) throw new NotBatchable('not an array');
+          this.phase = Phase.BeforeFirst;
+        } else if (this.phase === Phase.BeforeFirst) {
+          if (b !== OPEN_OBJECT) throw new NotBatchable('the first element is not an object');
+          this.phase = Phase.InArray;
+          this.depth = 2;
+          this.filled = true;
+          this.starts.push(0);
+          from = i;
+        } else throw new NotBatchable('text after the array');
+        continue;
+      }
+      if (b === QUOTE) {
+        this.filled = true;
+        i = this.skipString(chunk, i + 1);
+        if (i < 0) {
+          this.inString = true;
+          break;
+        }
+      } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+        this.depth++;
+        this.filled = true;
+      } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+        if (--this.depth === 0) {
+          if (b !== CLOSE_ARRAY) throw new NotBatchable('mismatched bracket');
+          if (!this.filled) throw new NotBatchable('empty element');
+          this.cut(chunk, from, i);
+          this.phase = Phase.AfterArray;
+        }
+      } else if (b === COMMA && this.depth === 1) {
+        if (!this.filled) throw new NotBatchable('empty element');
+        this.filled = false;
+        const at = this.pieceBytes + (i - from);
+        if (at >= this.batchBytes) {
+          this.cut(chunk, from, i);
+          from = i + 1;
+          this.starts.push(0);
+        } else this.starts.push(at + 1);
+      } else if (!isSpace(b)) this.filled = true;
+    }
+    return this.keep(chunk, from);
+  }
+
+  /** The last batch; throws NotBatchable unless the array was complete. */
+  end(): Batch[] {
+    if (this.phase !== Phase.AfterArray) throw new NotBatchable(this.inString ? 'unterminated string' : 'unterminated array');
+    return this.take();
+  }
+
+  /** Index of the string's closing quote from `i` on, or -1 at the chunk's end (escape state kept). */
+  private skipString(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    if (this.escaped) {
+      this.escaped = false;
+      i++;
+    }
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (c === BACKSLASH) {
+        if (i + 1 >= n) {
+          this.escaped = true;
+          return -1;
+        }
+        i++;
+      } else if (c === QUOTE) return i;
+    }
+    return -1;
+  }
+
+  /** The rest of the chunk from `from` belongs to the current batch. */
+  private keep(chunk: Buffer, from: number): Batch[] {
+    if (this.phase === Phase.InArray && from < chunk.length) {
+      this.pieces.push(chunk.subarray(from));
+      this.pieceBytes += chunk.length - from;
+    }
+    return this.take();
+  }
+
+  private take(): Batch[] {
+    if (this.done.length === 0) return [];
+    return this.done.splice(0);
+  }
+
+  /** Closes the current batch at chunk[to] (exclusive). */
+  private cut(chunk: Buffer, from: number, to: number): void {
+    const buf = Buffer.allocUnsafe(this.pieceBytes + (to - from) + 2);
+    buf[0] = OPEN_ARRAY;
+    let at = 1;
+    for (const p of this.pieces) at += p.copy(buf, at);
+    at += chunk.copy(buf, at, from, to);
+    buf[at] = CLOSE_ARRAY;
+    const starts = this.starts;
+    for (let k = 0; k < starts.length; k++) starts[k]! += 1;
+    this.done.push({ buf, starts });
+    this.pieces = [];
+    this.pieceBytes = 0;
+    this.starts = [];
+  }
+}
+
+/** The batches of a whole body (tests, and bodies that arrived whole). */
+export function elementBatches(body: Buffer, batchBytes = 1 << 20): Batch[] {
+  const cutter = new ArrayCutter(batchBytes);
+  return [...cutter.push(body), ...cutter.end()];
+}
+
+/** The elements of one batch, parsed; a syntax error in them throws NotBatchable too. */
+export function parseBatch(batch: Batch): unknown[] {
+  const { buf } = batch;
+  try {
+    // Pure ASCII (graphs nearly always are) is decoded as Latin-1: a copy, not a UTF-8 decode.
+    return JSON.parse(buf.toString(isAscii(buf) ? 'latin1' : 'utf8')) as unknown[];
+  } catch {
+    throw new NotBatchable('malformed element');
+  }
+}
