@@ -22,60 +22,73 @@ export function listed(items: string[]): string {
 }
 
 /**
- * Check a batch of specs before it joins a session: oids unique, classes implemented, specs
- * valid. Each oid is entered in `index` (after the `existing` specs) and each class pushed to
- * `classes`; on any problem both are rolled back and one error lists every offender. The unimplemented
- * classes come first, as their own 400, listing each drop's oid and class.
+ * The checks a graph passes before it joins a session: oids unique (among its own drops and
+ * against the session's), classes implemented, specs valid. The graph may come in batches
+ * (add() each as it is parsed, while the rest uploads); check() then throws one 400 listing
+ * every offender, the unimplemented classes first as their own 400 with each drop's oid and
+ * class. Nothing of the session is touched: `index` maps the new oids to their places after
+ * the session's `base` drops, and `classes` holds their classes, for the session to take.
  */
-export function admitSpecs(
-  specs: readonly DropSpec[],
-  existing: readonly DropSpec[],
-  index: Map<string, number>,
-  classes: DropClass[],
-  /** The session, for checks that need its directories (paths). */
-  host?: DropHost,
-): void {
-  const base = existing.length;
-  const unimplemented: { oid: string; class: string }[] = [];
-  const problems: string[] = [];
-  for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i]!;
-    // One Map operation per spec; duplicates show up as a size shortfall, checked below.
-    index.set(spec.oid, base + i);
-    const r = resolveDropClass(spec);
-    if (!r.ok) {
-      if ('unimplemented' in r) unimplemented.push({ oid: spec.oid, class: r.unimplemented });
-      else problems.push(`${spec.oid}: ${r.invalid}`);
-      continue;
+export class Admission {
+  readonly specs: DropSpec[] = [];
+  readonly classes: DropClass[] = [];
+  readonly index = new Map<string, number>();
+  private readonly unimplemented: { oid: string; class: string }[] = [];
+  private readonly problems: string[] = [];
+  private readonly taken: string[] = [];
+
+  constructor(
+    /** The session's oids, and how many drops it has. */
+    private readonly existing: ReadonlyMap<string, number>,
+    readonly base: number,
+    /** The session, for checks that need its directories (paths). */
+    private readonly host?: DropHost,
+  ) {}
+
+  add(specs: readonly DropSpec[]): void {
+    const existing = this.existing.size > 0 ? this.existing : undefined;
+    for (let k = 0; k < specs.length; k++) {
+      const spec = specs[k]!;
+      // One Map operation per spec; repeats show up as a size shortfall, named in check().
+      this.index.set(spec.oid, this.base + this.specs.length);
+      this.specs.push(spec);
+      if (existing?.has(spec.oid)) this.taken.push(`${spec.oid}: a drop with this oid already exists`);
+      const r = resolveDropClass(spec);
+      if (!r.ok) {
+        if ('unimplemented' in r) this.unimplemented.push({ oid: spec.oid, class: r.unimplemented });
+        else this.problems.push(`${spec.oid}: ${r.invalid}`);
+        continue;
+      }
+      const why = r.cls.check?.(spec) ?? (this.host && r.cls.checkHosted?.(this.host, spec));
+      if (why) this.problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
+      this.classes.push(r.cls);
     }
-    const why = r.cls.check?.(spec) ?? (host && r.cls.checkHosted?.(host, spec));
-    if (why) problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
-    classes.push(r.cls);
   }
-  if (index.size !== base + specs.length) {
-    // Rare: rebuild the index of the earlier specs to tell which oids were repeated.
-    index.clear();
-    existing.forEach((s, i) => index.set(s.oid, i));
-    for (const spec of specs) {
-      if (index.has(spec.oid)) problems.push(`${spec.oid}: a drop with this oid already exists`);
-      else index.set(spec.oid, -1);
+
+  /** Throws the 400 for everything added that cannot join the session. */
+  check(): void {
+    const problems = [...this.problems, ...this.taken];
+    if (this.index.size !== this.specs.length) {
+      // Rare: tell which oids of the graph repeat one another.
+      const seen = new Set<string>();
+      for (const spec of this.specs) {
+        if (seen.has(spec.oid)) problems.push(`${spec.oid}: a drop with this oid already exists`);
+        seen.add(spec.oid);
+      }
     }
-  }
-  if (unimplemented.length === 0 && problems.length === 0) return;
-  index.clear();
-  existing.forEach((s, i) => index.set(s.oid, i));
-  classes.length = base;
-  if (unimplemented.length > 0) {
-    const byClass = new Map<string, string[]>();
-    for (const u of unimplemented) {
-      const oids = byClass.get(u.class);
-      if (oids) oids.push(u.oid);
-      else byClass.set(u.class, [u.oid]);
+    const unimplemented = this.unimplemented;
+    if (unimplemented.length > 0) {
+      const byClass = new Map<string, string[]>();
+      for (const u of unimplemented) {
+        const oids = byClass.get(u.class);
+        if (oids) oids.push(u.oid);
+        else byClass.set(u.class, [u.oid]);
+      }
+      const what = [...byClass].map(([c, oids]) => `${c} (${listed(oids)})`).join('; ');
+      throw invalidGraph(`${unimplemented.length} drop(s) use classes this engine does not implement: ${what}`, unimplemented, problems);
     }
-    const what = [...byClass].map(([c, oids]) => `${c} (${listed(oids)})`).join('; ');
-    throw invalidGraph(`${unimplemented.length} drop(s) use classes this engine does not implement: ${what}`, unimplemented, problems);
+    if (problems.length > 0) throw invalidGraph(`${problems.length} invalid drop spec(s): ${listed(problems)}`, problems);
   }
-  throw invalidGraph(`${problems.length} invalid drop spec(s): ${listed(problems)}`, problems);
 }
 
 export interface Built {

@@ -16,13 +16,13 @@ import { AppState, DROP_STATE_COUNT, DropState, SessionState, isFinalSessionStat
 import { addLink, readGraphInput } from './graph-input.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SessionLog } from './session-log.ts';
-import { admitSpecs, attachProxies, buildDrops, listed, orderInputs } from './build.ts';
+import { Admission, attachProxies, buildDrops, listed, orderInputs } from './build.ts';
+import { GraphAppend } from './append.ts';
 import { refuseCycles } from './cycles.ts';
 import { type PeerLink, type ProxyHost, type Relation, type RemoteEvent, type RemoteProxy, RemoteApp, RemoteData, NO_REMOTE } from './remote.ts';
 import { PeerEndpoint } from './peer-endpoint.ts';
 import { ProgressTracker, outlineOfSpecs, type ProgressOptions, type SessionOutline, type SessionProgress } from '../managers/progress.ts';
 import type { PythonPool } from '../drops/apps/python/pool.ts';
-import { admitPython } from '../drops/apps/python/admission.ts';
 
 export interface SessionOptions {
   sessionId: string;
@@ -76,7 +76,7 @@ export class Session implements ProxyHost {
   private readonly logFile: SessionLog;
   private readonly specs: DropSpec[] = [];
   private readonly classes: DropClass[] = [];
-  private readonly index = new Map<string, number>();
+  private index = new Map<string, number>();
   private uidIndex: Map<string, number> | null = null;
   private drops: Drop[] = [];
   private readonly proxies = new Map<string, Drop & RemoteProxy>();
@@ -123,8 +123,10 @@ export class Session implements ProxyHost {
    * Cost: O(specs).
    */
   addGraphSpec(input: unknown): number {
-    this.checkAppendable();
-    return this.addParsed(readGraphInput(input));
+    const a = this.beginAppend();
+    const { specs, reprodata } = readGraphInput(input);
+    a.addSpecs(specs, reprodata);
+    return this.join(a);
   }
 
   /**
@@ -133,11 +135,24 @@ export class Session implements ProxyHost {
    * embedded engine. A graph without Python apps starts no interpreter.
    */
   async appendGraph(input: unknown): Promise<number> {
+    const a = this.beginAppend();
+    const { specs, reprodata } = readGraphInput(input);
+    a.addSpecs(specs, reprodata);
+    return this.finishAppend(a);
+  }
+
+  /** A graph whose drops are given in batches as they are parsed; finishAppend adds it. Nothing changes meanwhile. */
+  beginAppend(): GraphAppend {
     this.checkAppendable();
-    const parsed = readGraphInput(input);
+    return new GraphAppend(new Admission(this.index, this.specs.length, this));
+  }
+
+  /** appendGraph's checks and addition for a graph given in batches. */
+  async finishAppend(a: GraphAppend): Promise<number> {
+    this.checkAppendable();
     // Classes and specs are checked (on their own) before any interpreter starts for them.
-    await admitPython(parsed.specs, this.python, this.pythonChecks, this.sessionDir, () => admitSpecs(parsed.specs, [], new Map(), [], this));
-    return this.addParsed(parsed);
+    await a.python.check(this.python, this.pythonChecks, this.sessionDir, () => a.admission.check());
+    return this.join(a);
   }
 
   private checkAppendable(): void {
@@ -146,19 +161,33 @@ export class Session implements ProxyHost {
       throw invalidSessionState(`Can't add graphs to session ${this.sessionId} in status ${sessionStateName(s)}`);
   }
 
-  private addParsed({ specs, reprodata }: ReturnType<typeof readGraphInput>): number {
+  /** The checked graph joins the session: all or nothing (a 400 listing every offender, or a cycle). */
+  private join(a: GraphAppend): number {
     this.checkAppendable();
-    admitSpecs(specs, this.specs, this.index, this.classes, this);
+    const admitted = a.admission;
+    if (admitted.base !== this.specs.length) {
+      // Another append landed while this one uploaded: its oids were not checked against these.
+      const again = this.beginAppend();
+      again.addSpecs([...a.specs], a.reprodata);
+      return this.join(again);
+    }
+    admitted.check();
+    const base = this.specs.length;
+    const specs = admitted.specs;
+    // The first append's index becomes the session's; later ones are added to it.
+    if (this.index.size === 0) this.index = admitted.index;
+    else for (const [oid, i] of admitted.index) this.index.set(oid, i);
+    for (const c of admitted.classes) this.classes.push(c);
     try {
       // The whole session graph: a cycle may close through drops appended earlier.
-      refuseCycles(this.specs.length === 0 ? specs : this.specs.concat(specs), this.index);
+      refuseCycles(base === 0 ? specs : this.specs.concat(specs), this.index);
     } catch (err) {
       for (const spec of specs) this.index.delete(spec.oid);
-      this.classes.length = this.specs.length;
+      this.classes.length = base;
       throw err;
     }
     for (const spec of specs) this.specs.push(spec);
-    if (reprodata !== undefined) this.reprodata = reprodata;
+    if (a.reprodata !== undefined) this.reprodata = a.reprodata;
     this.status = SessionState.BUILDING;
     this.logFile.write('INFO', `appended ${specs.length} drop specs (${this.specs.length} in total)`);
     return specs.length;

@@ -6,9 +6,12 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { request } from 'node:http';
-import { parseJsonStream } from '../../engine/managers/rest/body.ts';
+import { parseJson, parseJsonStream } from '../../engine/managers/rest/body.ts';
 import { slices } from '../../engine/client/client.ts';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { startNode, type TestNode } from './helpers.ts';
+import { startComposite, startLinkedNode, waitFor } from './hierarchy-helpers.ts';
 
 /** POST a body as chunked transfer encoding, `piece` bytes per write, yielding to the event loop between writes. */
 function postChunked(node: TestNode, path: string, body: Buffer, piece: number): Promise<{ status: number; json: any }> {
@@ -58,7 +61,7 @@ test('the size limit holds for a chunked upload without Content-Length, and noth
   t.is(await node.client.graphSize('s'), 0);
 });
 
-test('refusals found in a late batch are those of the whole-body parser', async (t) => {
+test('refusals found in a late batch say what and where, and nothing is kept', async (t) => {
   const node = await startNode(t);
   const many = Array.from({ length: 15_000 }, (_, i) => drop(i));
   const at = (text: string) => Buffer.from(text);
@@ -88,7 +91,7 @@ test('refusals found in a late batch are those of the whole-body parser', async 
   t.is(await node.client.graphSize('d'), 10);
 });
 
-test('parseJsonStream gives JSON.parse\'s value however the body is chunked, and its errors', async (t) => {
+test('parseJsonStream answers as the whole-body parser does, however the body is chunked', async (t) => {
   const value = fc.jsonValue({ maxDepth: 3 });
   const body = fc.oneof(fc.array(fc.dictionary(fc.string(), value, { maxKeys: 4 }), { minLength: 1, maxLength: 20 }), value);
   await fc.assert(
@@ -98,7 +101,18 @@ test('parseJsonStream gives JSON.parse\'s value however the body is chunked, and
       const chunks: Buffer[] = [];
       let from = 0;
       for (const c of [...at, text.length]) chunks.push(text.subarray(from, (from = Math.max(from, c))));
-      t.deepEqual(await parseJsonStream(chunks), JSON.parse(text.toString()));
+      // The whole-body parser's answer: the value, or its error (prototype keys are refused).
+      let expected: { value: unknown } | { error: string };
+      try {
+        expected = { value: parseJson(text) };
+      } catch (err) {
+        expected = { error: (err as Error).message };
+      }
+      try {
+        t.deepEqual({ value: await parseJsonStream(chunks) }, expected);
+      } catch (err) {
+        t.deepEqual({ error: (err as Error).message }, expected);
+      }
     }),
   );
   await t.throwsAsync(parseJsonStream([Buffer.from('[{"a":1},'), Buffer.from('{"b":')]), { message: /Malformed JSON body/ });
@@ -113,4 +127,38 @@ test('the client\'s slices of a big graph never split a character', (t) => {
       for (const p of parts) t.is(Buffer.from(p).toString(), p, 'each slice encodes alone without a lone surrogate');
     }),
   );
+});
+
+// ---- through an island manager, which keeps a copy of each accepted graph on disk, not in memory ----
+
+test('an island manager writes each accepted graph to its session directory as it arrives, and nothing of a refused one', async (t) => {
+  const a = await startLinkedNode(t);
+  const b = await startLinkedNode(t);
+  const nodes = [`127.0.0.1:${a.port}`, `127.0.0.1:${b.port}`];
+  const dim = await startComposite(t, 'island', nodes, { appendBatchBytes: 2000 });
+  await dim.client.createSession('s');
+  const graph = Array.from({ length: 300 }, (_, i) => drop(i, { node: nodes[i % 2] }));
+  const body = Buffer.from(JSON.stringify(graph, null, 1));
+  t.deepEqual((await postChunked(dim as unknown as TestNode, '/api/sessions/s/graph/append', body, 777)).json, { Status: 'Success' });
+  const dir = join(dim.m.dlgRoot, 'workspace', 's');
+  await waitFor('the copy', () => (existsSync(join(dir, 's.graph')) ? true : undefined));
+  t.deepEqual(readFileSync(join(dir, 's.graph')), body, 'the body, byte for byte');
+  t.is(await a.client.graphSize('s'), 150);
+
+  // Refused in a late batch: a prototype key, a malformed drop, a truncated body.
+  const more = Array.from({ length: 300 }, (_, i) => drop(1000 + i, { node: nodes[i % 2] }));
+  const text = JSON.stringify(more);
+  const late = [
+    [text.replace('"oid":"d1250"', '"oid":"d1250","constructor":{"x":1}'), /the key 'constructor' \(at \/250\/constructor\) is not allowed/],
+    [text.replace('"oid":"d1250"', '"oid":"d1250",,'), /Malformed JSON body: .*near byte \d+ of the body/],
+    [text.slice(0, -50), /Malformed JSON body: unterminated/],
+  ] as const;
+  for (const [bad, message] of late) {
+    const r = await postChunked(dim as unknown as TestNode, '/api/sessions/s/graph/append', Buffer.from(bad), 500);
+    t.is(r.status, 400, bad.slice(-80));
+    t.regex(r.json.args[0], message);
+    t.is(await dim.client.graphSize('s'), 300, 'nothing more kept');
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  t.deepEqual(readdirSync(dir).filter((f) => f !== 's.graph' && !f.endsWith('.log')), [], 'no copy of a refused graph, not even a partial one');
 });

@@ -23,10 +23,10 @@ import { type Child, forward, isUnreachable, makeChild, replicate } from './chil
 import { CompositeSession, Health } from './health.ts';
 import { tarGz } from './tar.ts';
 import { Placement, type PlacementContext, placeSpecs } from './placement.ts';
-import { ArrayCutter, type Batch, NotBatchable, parseBatch } from '../rest/array-cutter.ts';
+import { type Batch, readBatches } from '../rest/array-cutter.ts';
+import { GraphDump } from './graph-dump.ts';
 import { PartStream } from './part-stream.ts';
 import { parseJson } from '../rest/body.ts';
-import { mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 import { type ProgressOptions, type SessionOutline, type SessionProgress, mergeOutlines, mergeProgress } from '../progress.ts';
 
 /** Specs per piece of a forwarded part: big enough to amortise a socket write, small enough to stay in the young generation. */
@@ -398,25 +398,18 @@ export class CompositeManager implements DropManager {
     const s = this.session(sessionId);
     if (s.deployed) throw invalidSessionState(`Can't add graphs to session ${sessionId}: it is deployed`);
     if (s.adopted) throw invalidSessionState(`Session ${sessionId} was found on the ${ROLES[this.role].child}s after a restart; append to it there`);
-    const received: Buffer[] = [];
-    const whole = async (): Promise<Buffer> => {
-      for await (const chunk of body) received.push(chunk);
-      return Buffer.concat(received);
-    };
     const index = s.index;
     const mark = index.mark();
     const placement = new Placement(this.placementContext(s, { size: mark.size, has: (oid) => index.hasBefore(oid, mark.size) }));
-    const cutter = new ArrayCutter(this.appendBatchBytes);
     const parts = new Map<string, PartStream>();
     const uploads = new Map<string, Promise<void>>();
     const kids = new Map(this.childrenOf(s).map((c) => [c.address.text, c]));
+    // The body goes to the session directory as it arrives, instead of being kept in memory.
+    const dump = new GraphDump(s.dir);
     let count = 0;
     let held: unknown;
     let refused: unknown;
-    const take = async (batch: Batch): Promise<void> => {
-      // Batches hold whole drops, so a key cannot straddle two; the whole-body parser names it.
-      if (mayHaveForbiddenKey(batch.buf)) throw new NotBatchable('a prototype key');
-      const items = parseBatch(batch);
+    const take = async (items: unknown[], batch: Batch): Promise<void> => {
       // A graph-level element before this batch was not the last: checkSpecElement refuses it.
       if (held !== undefined) items.unshift(held);
       // The graph-level element may only be the last: held until another batch follows.
@@ -435,29 +428,29 @@ export class CompositeManager implements DropManager {
       index.addRelations(specs, at);
       await this.sendBatch(sessionId, batch, childOf, parts, uploads, kids);
     };
+    let whole: Buffer | undefined;
     try {
-      for await (const chunk of body) {
-        received.push(chunk);
-        for (const batch of cutter.push(chunk)) await take(batch);
+      whole = await readBatches(body, take, { batchBytes: this.appendBatchBytes, onChunk: (c) => dump.write(c) });
+      if (whole === undefined) {
+        placement.check();
+        if (refused !== undefined) throw refused;
       }
-      for (const batch of cutter.end()) await take(batch);
-      placement.check();
-      if (refused !== undefined) throw refused;
     } catch (err) {
-      const why = err instanceof NotBatchable ? err : new Error('graph refused');
-      for (const p of parts.values()) p.abort(why);
+      dump.discard();
+      for (const p of parts.values()) p.abort(new Error('graph refused'));
       await Promise.allSettled(uploads.values());
       index.rollback(mark);
-      // A body that is not a plain array, or not well-formed JSON: parsing it whole gives the usual answer.
-      if (err instanceof NotBatchable) {
-        const raw = await whole();
-        return this.addGraphSpec(sessionId, parseJson(raw), raw);
-      }
       throw err;
+    }
+    if (whole !== undefined) {
+      // Not a plain array of drops: parsed whole, with the usual answers.
+      dump.discard();
+      index.rollback(mark);
+      return this.addGraphSpec(sessionId, parseJson(whole), whole);
     }
     index.commit();
     s.outlines = undefined;
-    void this.dumpGraph(s, received);
+    void dump.keep(this.dumpPath(s));
     for (const p of parts.values()) {
       if (held !== undefined) p.push(Buffer.from(` ${JSON.stringify(held)}`));
       p.end();
@@ -512,11 +505,16 @@ export class CompositeManager implements DropManager {
     };
   }
 
-  private async dumpGraph(s: CompositeSession, raw: Buffer | Buffer[]): Promise<void> {
+  /** Where the next accepted graph of a session is kept (past sessions are found by it). */
+  private dumpPath(s: CompositeSession): string {
+    const n = s.appends++;
+    return join(s.dir, n === 0 ? `${s.id}.graph` : `${s.id}.${n}.graph`);
+  }
+
+  private async dumpGraph(s: CompositeSession, raw: Buffer): Promise<void> {
     try {
       mkdirSync(s.dir, { recursive: true });
-      const n = s.appends++;
-      await writeFile(join(s.dir, n === 0 ? `${s.id}.graph` : `${s.id}.${n}.graph`), raw);
+      await writeFile(this.dumpPath(s), raw);
     } catch {
       /* the dump is a convenience (past sessions); a full disk must not fail the append */
     }

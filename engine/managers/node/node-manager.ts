@@ -14,7 +14,7 @@ import { SessionState } from '../../../kernel/states.ts';
 import { normaliseDataDirs } from '../../drops/confine.ts';
 import type { ProgressOptions } from '../progress.ts';
 import { PythonPool, type PythonOptions } from '../../drops/apps/python/pool.ts';
-import { parseJsonStream } from '../rest/body.ts';
+import { STREAMED, parseJsonStream } from '../rest/body.ts';
 
 export interface NodeManagerOptions {
   /** DALiuGE's DLG_ROOT; sessions live in <dlgRoot>/workspace/<sessionId>. Default ~/dlg. */
@@ -183,7 +183,11 @@ export class NodeManager implements DropManager, NodeOperations {
   /** graph/append parsed while it uploads (most of a node's share of a big graph's deployment). */
   async addGraphStream(sessionId: string, body: AsyncIterable<Buffer>): Promise<void> {
     const s = this.session(sessionId);
-    await s.appendGraph(await parseJsonStream(body));
+    const append = s.beginAppend();
+    // Each batch is checked as it is parsed; a body that is not a plain drop list comes back whole.
+    const whole = await parseJsonStream(body, (items) => append.addElements(items));
+    if (whole === STREAMED) await s.finishAppend(append);
+    else await s.appendGraph(whole);
   }
 
   async reproData(sessionId: string) {

@@ -12,6 +12,8 @@
 // usual error.
 
 import { isAscii } from 'node:buffer';
+import { badRequest } from '../../errors.ts';
+import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 
 /** The body is not a plain `[{…}, …]`: parse it whole. */
 export class NotBatchable extends Error {}
@@ -19,6 +21,8 @@ export class NotBatchable extends Error {}
 export interface Batch {
   /** "[" + the elements, commas between them + "]". */
   buf: Buffer;
+  /** Where buf[1] was in the body. */
+  offset: number;
   /** Offset in `buf` of each element's first byte; element k ends at starts[k+1] - 1 (a comma), the last at buf.length - 1. */
   starts: number[];
 }
@@ -61,12 +65,24 @@ export class ArrayCutter {
   private pieceBytes = 0;
   private starts: number[] = [];
   private readonly done: Batch[] = [];
+  /** Bytes of the chunks before the current one, and where the current batch began in the body. */
+  private seen = 0;
+  private batchOffset = 0;
 
   constructor(private readonly batchBytes = 1 << 20) {}
 
   push(chunk: Buffer): Batch[] {
     const n = chunk.length;
     if (n === 0) return [];
+    try {
+      return this.scan(chunk);
+    } finally {
+      this.seen += n;
+    }
+  }
+
+  private scan(chunk: Buffer): Batch[] {
+    const n = chunk.length;
     let i = 0;
     // Where the current batch's bytes begin in this chunk.
     let from = 0;
@@ -89,6 +105,7 @@ export class ArrayCutter {
           this.depth = 2;
           this.filled = true;
           this.starts.push(0);
+          this.batchOffset = this.seen + i;
           from = i;
         } else throw new NotBatchable('text after the array');
         continue;
@@ -117,6 +134,7 @@ export class ArrayCutter {
         if (at >= this.batchBytes) {
           this.cut(chunk, from, i);
           from = i + 1;
+          this.batchOffset = this.seen + from;
           this.starts.push(0);
         } else this.starts.push(at + 1);
       } else if (!isSpace(b)) this.filled = true;
@@ -174,7 +192,7 @@ export class ArrayCutter {
     buf[at] = CLOSE_ARRAY;
     const starts = this.starts;
     for (let k = 0; k < starts.length; k++) starts[k]! += 1;
-    this.done.push({ buf, starts });
+    this.done.push({ buf, starts, offset: this.batchOffset });
     this.pieces = [];
     this.pieceBytes = 0;
     this.starts = [];
@@ -187,13 +205,82 @@ export function elementBatches(body: Buffer, batchBytes = 1 << 20): Batch[] {
   return [...cutter.push(body), ...cutter.end()];
 }
 
-/** The elements of one batch, parsed; a syntax error in them throws NotBatchable too. */
+/** The elements of one batch, parsed; a syntax error in them throws NotBatchable too, saying where. */
 export function parseBatch(batch: Batch): unknown[] {
   const { buf } = batch;
   try {
     // Pure ASCII (graphs nearly always are) is decoded as Latin-1: a copy, not a UTF-8 decode.
     return JSON.parse(buf.toString(isAscii(buf) ? 'latin1' : 'utf8')) as unknown[];
-  } catch {
-    throw new NotBatchable('malformed element');
+  } catch (err) {
+    const message = (err as Error).message.replace(/at position (\d+)(?: \(line \d+ column \d+\))?/, (_, p: string) => `near byte ${batch.offset + Math.max(0, Number(p) - 1)} of the body`);
+    throw new NotBatchable(message);
+  }
+}
+
+export interface BatchReading {
+  /** Bytes per batch (default 1 MiB). */
+  batchBytes?: number;
+  /** Sees every chunk of the body as it arrives. */
+  onChunk?: (chunk: Buffer) => void;
+}
+
+/**
+ * Reads a JSON body as it arrives and gives each batch of a plain drop array, parsed, to
+ * `onBatch` (awaited: a slow consumer holds the upload back). Resolves to undefined when the
+ * whole body went that way, or to the whole body when it is not a plain array of objects (the
+ * caller parses it as usual). Once a batch has been given, the body is not kept: anything wrong
+ * later (malformed, truncated, a prototype key) is a 400 saying what and where.
+ */
+export async function readBatches(
+  body: Iterable<Buffer> | AsyncIterable<Buffer>,
+  onBatch: (items: unknown[], batch: Batch) => void | Promise<void>,
+  opts: BatchReading = {},
+): Promise<Buffer | undefined> {
+  const cutter = new ArrayCutter(opts.batchBytes);
+  // The body until its first batch: what the caller parses if it turns out not to be plain.
+  let early: Buffer[] | undefined = [];
+  let plain = true;
+  let count = 0;
+  const take = async (batches: Batch[]) => {
+    for (const b of batches) {
+      const items = parseBatch(b);
+      early = undefined;
+      refusePrototypeKeys(b, items, count);
+      count += items.length;
+      await onBatch(items, b);
+    }
+  };
+  const notPlain = (err: unknown) => {
+    if (!(err instanceof NotBatchable)) throw err;
+    if (early === undefined) throw badRequest(`Malformed JSON body: ${err.message}`);
+    plain = false;
+  };
+  for await (const chunk of body) {
+    opts.onChunk?.(chunk);
+    early?.push(chunk);
+    if (!plain) continue;
+    try {
+      await take(cutter.push(chunk));
+    } catch (err) {
+      notPlain(err);
+    }
+  }
+  if (plain) {
+    try {
+      await take(cutter.end());
+      return undefined;
+    } catch (err) {
+      notPlain(err);
+    }
+  }
+  return Buffer.concat(early ?? []);
+}
+
+/** Batches hold whole elements, so a key cannot straddle two: the whole-body parser's answer, with the element's number. */
+function refusePrototypeKeys(b: Batch, items: unknown[], count: number): void {
+  if (!mayHaveForbiddenKey(b.buf)) return;
+  for (let k = 0; k < items.length; k++) {
+    const p = forbiddenKeyPointer(items[k]);
+    if (p !== undefined) throw badRequest(forbiddenKeyMessage('The JSON body', `/${count + k}${p}`));
   }
 }

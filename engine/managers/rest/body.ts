@@ -5,7 +5,7 @@
 
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { FastifyRequest } from 'fastify';
-import { ArrayCutter, type Batch, NotBatchable, parseBatch } from './array-cutter.ts';
+import { readBatches } from './array-cutter.ts';
 import { badRequest, payloadTooLarge, unsupportedMediaType } from '../../errors.ts';
 import { forbiddenKeyMessage, forbiddenKeyPointer, mayHaveForbiddenKey } from '../../../kernel/forbidden-keys.ts';
 
@@ -61,10 +61,22 @@ export async function* bodyChunks(req: FastifyRequest, limit: number): AsyncGene
   if (Buffer.isBuffer(b)) return yield b;
   if (Number(req.headers['content-length']) > limit) throw payloadTooLarge(limit);
   let total = 0;
-  for await (const chunk of b as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limit) throw payloadTooLarge(limit);
-    yield chunk;
+  const chunks = (b as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await chunks.next();
+    } catch (err) {
+      // The sender went away mid-body (a parent manager aborting a refused graph's parts).
+      throw badRequest(`The request body was cut off: ${(err as Error).message}`);
+    }
+    if (r.done) return;
+    total += r.value.length;
+    if (total > limit) {
+      await chunks.return?.();
+      throw payloadTooLarge(limit);
+    }
+    yield r.value;
   }
 }
 
@@ -79,39 +91,23 @@ export function jsonBody(req: FastifyRequest, limit: number): unknown {
   return parseJson(decodedBody(req, limit));
 }
 
+/** parseJsonStream's answer when every element went to `onBatch`. */
+export const STREAMED = Symbol('streamed');
+
 /**
  * A JSON body read as it arrives: a plain array of objects (a graph) is parsed a batch of
- * elements at a time while the rest is uploaded (array-cutter.ts); any other body is parsed
- * whole, with parseJson's answers.
+ * elements at a time while the rest is uploaded (array-cutter.ts), and each batch is given to
+ * `onBatch` (which may throw to refuse the body) or, without one, gathered into the array
+ * returned. Any other body is parsed whole, with parseJson's answers.
  */
-export async function parseJsonStream(body: Iterable<Buffer> | AsyncIterable<Buffer>): Promise<unknown> {
-  const received: Buffer[] = [];
+export async function parseJsonStream(body: Iterable<Buffer> | AsyncIterable<Buffer>, onBatch?: (items: unknown[]) => void): Promise<unknown> {
   const items: unknown[] = [];
-  const cutter = new ArrayCutter();
-  const take = (batches: Batch[]) => {
-    for (const b of batches) {
-      // Batches hold whole elements, so a key cannot straddle two.
-      if (mayHaveForbiddenKey(b.buf)) throw new NotBatchable('a prototype key');
-      for (const x of parseBatch(b)) items.push(x);
-    }
-  };
-  let batchable = true;
-  for await (const chunk of body) {
-    received.push(chunk);
-    if (!batchable) continue;
-    try {
-      take(cutter.push(chunk));
-    } catch (err) {
-      if (!(err instanceof NotBatchable)) throw err;
-      batchable = false;
-    }
-  }
-  try {
-    if (batchable) return take(cutter.end()), items;
-  } catch (err) {
-    if (!(err instanceof NotBatchable)) throw err;
-  }
-  return parseJson(Buffer.concat(received));
+  const whole = await readBatches(body, (batch) => {
+    if (onBatch) onBatch(batch);
+    else for (const x of batch) items.push(x);
+  });
+  if (whole !== undefined) return parseJson(whole);
+  return onBatch ? STREAMED : items;
 }
 
 /** A decoded body as JSON; an empty or malformed one is a 400. */

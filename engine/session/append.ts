@@ -1,0 +1,45 @@
+// A graph on its way into a session. A node manager gets most of a big graph's drops while the
+// upload is still going on (rest/array-cutter.ts), so each batch of drop specs is checked as it
+// is parsed: elements, oids, classes, specs, what Python must provide. The session takes the
+// graph at the end, whole or not at all, and only then are the whole-graph checks made (the
+// Python interpreter's answers, cycles through earlier appends).
+
+import { type Admission } from './build.ts';
+import { PythonNeeds } from '../drops/apps/python/admission.ts';
+import type { DropSpec } from '../drops/spec.ts';
+import { checkSpecElement, isReprodataElement } from './graph-input.ts';
+
+export class GraphAppend {
+  readonly python = new PythonNeeds();
+  private count = 0;
+  /** The last element seen, when it looks like the graph-level one: it must stay the last. */
+  private held: Record<string, unknown> | undefined;
+
+  constructor(readonly admission: Admission) {}
+
+  /** The next elements of the graph's drop list, in order; throws at the first that is not a drop spec. */
+  addElements(items: unknown[]): void {
+    // A graph-level element followed by more elements is checked as a spec, and refused.
+    if (this.held !== undefined) items.unshift(this.held);
+    this.held = isReprodataElement(items[items.length - 1]) ? (items.pop() as Record<string, unknown>) : undefined;
+    const specs = new Array<DropSpec>(items.length);
+    for (let i = 0; i < items.length; i++) specs[i] = checkSpecElement(items[i], this.count + i);
+    this.addSpecs(specs);
+  }
+
+  /** Specs already checked as elements (readGraphInput), with the graph-level element if there was one. */
+  addSpecs(specs: DropSpec[], reprodata?: Record<string, unknown>): void {
+    this.count += specs.length;
+    this.admission.add(specs);
+    this.python.scan(specs);
+    if (reprodata !== undefined) this.held = reprodata;
+  }
+
+  get specs(): readonly DropSpec[] {
+    return this.admission.specs;
+  }
+
+  get reprodata(): Record<string, unknown> | undefined {
+    return this.held;
+  }
+}
