@@ -12,7 +12,8 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  * \u escape that could spell one. Lets large bodies skip the walk; a memchr-speed scan.
  */
 export function mayHaveForbiddenKey(text: string | Buffer): boolean {
-  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u');
+  // "proto" stands for both __proto__ and prototype: one scan fewer over 10^6-drop bodies.
+  return text.includes('proto') || text.includes('constructor') || text.includes('\\u');
 }
 
 /** The JSON pointer of the first forbidden key in a parsed JSON value, or undefined. Iterative. */

@@ -13,6 +13,7 @@ import { entryOid, LINK_TYPE_OF_LIST, linkKind, listOfLinkType, ownerIsApp, RELA
 import type { Relation } from '../../session/remote.ts';
 import { invalidGraph } from '../../errors.ts';
 import { listed } from '../../session/build.ts';
+import { OidTable } from './oid-table.ts';
 
 /** "lhs is <rel> of rhs" → the app, the data drop, and how they meet: one key per relationship. */
 function normalised(lhs: string, rel: number, rhs: string): string {
@@ -46,9 +47,10 @@ export interface IndexMark {
 }
 
 export class GraphIndex {
-  private readonly index = new Map<string, number>();
   private readonly oids: string[] = [];
   private readonly uids = new Map<number, string>();
+  /** Entry 2i for drop i's oid, 2i + 1 for its uid (when it has its own). */
+  private readonly index = new OidTable((e) => ((e & 1) === 0 ? this.oids[e >> 1]! : this.uids.get(e >> 1)!), 1 << 16);
   private readonly childOf: number[] = [];
   private readonly nodeOf: number[] = [];
   private readonly app: number[] = [];
@@ -68,9 +70,15 @@ export class GraphIndex {
     return this.index.has(oidOrUid);
   }
 
+  /** The drop number of an oid or uid. */
+  private find(oidOrUid: string): number | undefined {
+    const e = this.index.get(oidOrUid);
+    return e === undefined ? undefined : e >> 1;
+  }
+
   /** The child holding a drop, by oid or uid. */
   childOfDrop(oidOrUid: string): string | undefined {
-    const i = this.index.get(oidOrUid);
+    const i = this.find(oidOrUid);
     return i === undefined ? undefined : this.children.list[this.childOf[i]!];
   }
 
@@ -96,8 +104,7 @@ export class GraphIndex {
    */
   addDrops(specs: readonly DropSpec[], childOf: readonly string[], nodeOf: readonly string[], since = this.oids.length): void {
     const first = this.oids.length;
-    const before = this.index.size;
-    let aliases = 0;
+    let repeated = false;
     let lastChild = '';
     let lastChildId = -1;
     let lastNode = '';
@@ -106,12 +113,11 @@ export class GraphIndex {
       const s = specs[k]!;
       const i = first + k;
       this.oids.push(s.oid);
-      this.index.set(s.oid, i);
+      if (this.index.add(s.oid, 2 * i) >= 0) repeated = true;
       const u = s.uid;
       if (typeof u === 'string' && u !== '' && u !== s.oid) {
         this.uids.set(i, u);
-        this.index.set(u, i);
-        aliases++;
+        if (this.index.add(u, 2 * i + 1) >= 0) repeated = true;
       }
       // Drops come in runs on one child: remember the last name instead of looking it up.
       const c = childOf[k]!;
@@ -122,7 +128,7 @@ export class GraphIndex {
       this.nodeOf.push(lastNodeId);
       this.app.push(s.categoryType === 'Application' ? 1 : 0);
     }
-    if (this.index.size !== before + specs.length + aliases) this.refuseRepeats(since);
+    if (repeated) this.refuseRepeats(since);
   }
 
   /** The relations of a registered batch (its first drop at `first`) with drops on other children. */
@@ -136,7 +142,7 @@ export class GraphIndex {
         for (const e of list) {
           const o = typeof e === 'string' ? e : entryOid(e);
           if (o === undefined) continue;
-          const j = this.index.get(o);
+          const j = this.find(o);
           if (j === undefined) this.pending.push([o, rel, first + k]);
           else if (this.childOf[j] !== this.childOf[first + k]) this.relate(j, rel, first + k);
         }
@@ -149,10 +155,10 @@ export class GraphIndex {
     const seen = new Set<string>();
     const repeated = new Set<string>();
     for (let i = since; i < this.oids.length; i++) {
-      const u = this.uids.get(i);
-      for (const id of [this.oids[i]!, u]) {
+      for (const id of [this.oids[i]!, this.uids.get(i)]) {
         if (id === undefined || id === '') continue;
-        if (seen.has(id)) repeated.add(id);
+        const holder = this.find(id);
+        if (seen.has(id) || (holder !== undefined && holder < since)) repeated.add(id);
         seen.add(id);
       }
     }
@@ -162,21 +168,15 @@ export class GraphIndex {
 
   /** Forget every drop from `size` on (their ids, places and pending entries). */
   private truncate(size: number): void {
-    for (let i = size; i < this.oids.length; i++) {
-      if (this.index.get(this.oids[i]!) === i) this.index.delete(this.oids[i]!);
-      const u = this.uids.get(i);
-      if (u !== undefined) {
-        if (this.index.get(u) === i) this.index.delete(u);
-        this.uids.delete(i);
-      }
-    }
-    // An undone drop repeating an id of an earlier one took its entry: give it back (error path only).
-    for (let i = 0; i < size; i++) {
-      if (!this.index.has(this.oids[i]!)) this.index.set(this.oids[i]!, i);
-      const u = this.uids.get(i);
-      if (u !== undefined && !this.index.has(u)) this.index.set(u, i);
-    }
+    for (const i of this.uids.keys()) if (i >= size) this.uids.delete(i);
     this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = size;
+    // Rare (a refused graph): the table is made again from the drops that stay.
+    this.index.clear();
+    for (let i = 0; i < size; i++) {
+      this.index.add(this.oids[i]!, 2 * i);
+      const u = this.uids.get(i);
+      if (u !== undefined) this.index.add(u, 2 * i + 1);
+    }
     if (this.pending.length > 0) this.pending = this.pending.filter((p) => p[2] < size);
   }
 
@@ -211,14 +211,14 @@ export class GraphIndex {
 
   /** Whether an oid or uid was registered before drop number `size` (an earlier append). */
   hasBefore(oidOrUid: string, size: number): boolean {
-    const i = this.index.get(oidOrUid);
+    const i = this.find(oidOrUid);
     return i !== undefined && i < size;
   }
 
   /** At deploy: entries naming drops of later batches. Names of no drop at all are left, as a node does. */
   resolvePending(): void {
     for (const [o, rel, i] of this.pending) {
-      const j = this.index.get(o);
+      const j = this.find(o);
       if (j !== undefined) this.relate(j, rel, i);
     }
     this.pending = [];
@@ -253,7 +253,7 @@ export class GraphIndex {
     for (const [peer, rels] of byPeer) {
       for (const r of rels) {
         for (const side of [r[0], r[2]]) {
-          const i = this.index.get(side);
+          const i = this.find(side);
           if (i !== undefined) this.addRelation(this.childOf[i]!, peer, r);
         }
       }
