@@ -21,7 +21,7 @@ export const EXIT_WITH_STDIN = '--exit-with-stdin';
 
 export function spawnManager(kind: string, args: readonly string[], label: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<ManagerProcess> {
   const script = process.argv[1]!;
-  const child = spawn(process.execPath, [...process.execArgv, ...(process.env.PROF_ARGS ? process.env.PROF_ARGS.split(" ") : []), script, kind, ...args, EXIT_WITH_STDIN], {
+  const child = spawn(process.execPath, [...process.execArgv, script, kind, ...args, EXIT_WITH_STDIN], {
     stdio: ['pipe', 'inherit', 'pipe'],
     env: { ...process.env, ...env },
   });
