@@ -3,6 +3,7 @@
 // the drops of a cycle. Flat typed arrays only, nothing allocated per drop or per edge, no
 // recursion, so 10^7 drops stay linear in time and memory.
 
+import type { OidLookup } from './oid-index.ts';
 import { entryOid } from './relations.ts';
 
 /** Edges src[k] → dst[k], k < m, in two typed arrays grown by doubling (appends amortised O(1)). */
@@ -209,7 +210,7 @@ export function findCycle(n: number, src: Int32Array, dst: Int32Array, m: number
  * inputs). Entries naming no drop of `index` below `n`, or nothing at all, are counted in
  * `unknown`. Repeated edges and self-loops are kept. O(drops + entries).
  */
-export function specEdges(specs: readonly Record<string, unknown>[], index: ReadonlyMap<string, number>, n = specs.length): { edges: EdgeList; unknown: number } {
+export function specEdges(specs: readonly Record<string, unknown>[], index: OidLookup, n = specs.length): { edges: EdgeList; unknown: number } {
   const edges = new EdgeList(2 * n);
   const upstream = new EdgeList(n);
   let unknown = 0;
@@ -248,7 +249,7 @@ export function dropGraphOfSpecs(specs: readonly Record<string, unknown>[]): Dro
 }
 
 /** The drop an entry names, or -1. */
-function target(e: unknown, index: ReadonlyMap<string, number>, n: number): number {
+function target(e: unknown, index: OidLookup, n: number): number {
   const oid = typeof e === 'string' ? e : entryOid(e);
   if (oid === undefined) return -1;
   const j = index.get(oid);
@@ -256,7 +257,7 @@ function target(e: unknown, index: ReadonlyMap<string, number>, n: number): numb
 }
 
 /** Edges i → each drop of `list`; the number of entries naming no drop. */
-function down(edges: EdgeList, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): number {
+function down(edges: EdgeList, list: unknown, i: number, index: OidLookup, n: number): number {
   if (!Array.isArray(list)) return 0;
   let unknown = 0;
   for (let k = 0; k < list.length; k++) {
@@ -268,7 +269,7 @@ function down(edges: EdgeList, list: unknown, i: number, index: ReadonlyMap<stri
 }
 
 /** Edges each drop of `list` → i; the number of entries naming no drop. */
-function up(edges: EdgeList, list: unknown, i: number, index: ReadonlyMap<string, number>, n: number): number {
+function up(edges: EdgeList, list: unknown, i: number, index: OidLookup, n: number): number {
   if (!Array.isArray(list)) return 0;
   let unknown = 0;
   for (let k = 0; k < list.length; k++) {

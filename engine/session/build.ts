@@ -2,6 +2,7 @@
 // leaves, and check what can only be checked once wired. Then the proxies for drops that
 // live on other nodes (reference §7.9). Cost: O(drops + links).
 
+import { OidIndex, type OidLookup } from '../../kernel/oid-index.ts';
 import { AppDrop } from '../drops/app.ts';
 import { DataDrop, NullDrop } from '../drops/data.ts';
 import { type Drop, type DropHost, F_LEAF } from '../drops/drop.ts';
@@ -32,14 +33,14 @@ export function listed(items: string[]): string {
 export class Admission {
   readonly specs: DropSpec[] = [];
   readonly classes: DropClass[] = [];
-  readonly index = new Map<string, number>();
+  readonly index = new OidIndex();
   private readonly unimplemented: { oid: string; class: string }[] = [];
   private readonly problems: string[] = [];
   private readonly taken: string[] = [];
 
   constructor(
     /** The session's oids, and how many drops it has. */
-    private readonly existing: ReadonlyMap<string, number>,
+    private readonly existing: OidIndex,
     readonly base: number,
     /** The session, for checks that need its directories (paths). */
     private readonly host?: DropHost,
@@ -49,6 +50,7 @@ export class Admission {
     const existing = this.existing.size > 0 ? this.existing : undefined;
     for (let k = 0; k < specs.length; k++) {
       const spec = specs[k]!;
+      this.shareValues(spec);
       // One Map operation per spec; repeats show up as a size shortfall, named in check().
       this.index.set(spec.oid, this.base + this.specs.length);
       this.specs.push(spec);
@@ -63,6 +65,26 @@ export class Admission {
       if (why) this.problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
       this.classes.push(r.cls);
     }
+  }
+
+  // The values most specs repeat (class, category, node) are parsed into a new string each
+  // time; pointing the spec at one shared copy lets the parsed ones die young, instead of 10^5
+  // copies being moved to the old generation and kept for the session's life.
+  private readonly shared = new Map<string, string>();
+
+  private share(v: string): string {
+    const s = this.shared.get(v);
+    if (s !== undefined) return s;
+    if (this.shared.size < 4096) this.shared.set(v, v);
+    return v;
+  }
+
+  private shareValues(spec: DropSpec): void {
+    const r = spec as Record<string, unknown>;
+    if (typeof r.dropclass === 'string') r.dropclass = this.share(r.dropclass);
+    if (typeof r.categoryType === 'string') r.categoryType = this.share(r.categoryType);
+    if (typeof r.node === 'string') r.node = this.share(r.node);
+    if (typeof r.island === 'string') r.island = this.share(r.island);
   }
 
   /** Throws the 400 for everything added that cannot join the session. */
@@ -100,7 +122,7 @@ export interface Built {
 }
 
 /** Throws InvalidGraph/InvalidRelationship errors for graphs that cannot run as wired. */
-export function buildDrops(host: DropHost, specs: readonly DropSpec[], classes: readonly DropClass[], index: ReadonlyMap<string, number>): Built {
+export function buildDrops(host: DropHost, specs: readonly DropSpec[], classes: readonly DropClass[], index: OidLookup): Built {
   const failed: [Drop, string][] = [];
   const n = specs.length;
   const drops: Drop[] = new Array(n);

@@ -3,12 +3,13 @@
 // O(drops + links) and handles 10^6 drops. Links to drops this session does not hold (on
 // other nodes) are not followed.
 
+import type { OidLookup } from '../../kernel/oid-index.ts';
 import { findCycle as cycleOf, specEdges } from '../../kernel/drop-graph.ts';
 import type { DropSpec } from '../drops/spec.ts';
 import { invalidGraph } from '../errors.ts';
 
 /** The oids of one cycle, in order, or undefined when the drops form a DAG. */
-export function findCycle(specs: readonly DropSpec[], index: ReadonlyMap<string, number>): { cycle: string[]; involved: number } | undefined {
+export function findCycle(specs: readonly DropSpec[], index: OidLookup): { cycle: string[]; involved: number } | undefined {
   const n = specs.length;
   const { edges } = specEdges(specs, index, n);
   const found = cycleOf(n, edges.src, edges.dst, edges.m);
@@ -16,7 +17,7 @@ export function findCycle(specs: readonly DropSpec[], index: ReadonlyMap<string,
 }
 
 /** 400 InvalidGraphException naming the drops of one cycle, when there is one. */
-export function refuseCycles(specs: readonly DropSpec[], index: ReadonlyMap<string, number>): void {
+export function refuseCycles(specs: readonly DropSpec[], index: OidLookup): void {
   const found = findCycle(specs, index);
   if (!found) return;
   const { cycle, involved } = found;

@@ -2,6 +2,7 @@
 // the drops at deploy, triggers the roots, counts leaves to know when it has finished, and
 // keeps the per-status counts that progress reporting needs without walking 10^6 drops.
 
+import { OidIndex } from '../../kernel/oid-index.ts';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppDrop } from '../drops/app.ts';
@@ -76,7 +77,7 @@ export class Session implements ProxyHost {
   private readonly logFile: SessionLog;
   private readonly specs: DropSpec[] = [];
   private readonly classes: DropClass[] = [];
-  private index = new Map<string, number>();
+  private index = new OidIndex();
   private uidIndex: Map<string, number> | null = null;
   private drops: Drop[] = [];
   private readonly proxies = new Map<string, Drop & RemoteProxy>();

@@ -4,6 +4,7 @@
 // entries gets a Set beside it for the duration of the wiring, which keeps a 10^6-wide
 // scatter linear instead of quadratic.
 
+import type { OidLookup } from '../../kernel/oid-index.ts';
 import { AppDrop, type AppClass } from '../drops/app.ts';
 import { DataDrop } from '../drops/data.ts';
 import type { Drop } from '../drops/drop.ts';
@@ -72,7 +73,7 @@ export class Linker {
  * Cost: O(drops + links). Property reads are spelt out per drop kind because this loop
  * touches every link of 10^6-drop graphs twice (both sides are usually listed).
  */
-export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
+export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], index: OidLookup, linker: Linker): void {
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const self = drops[i]!;
@@ -100,7 +101,7 @@ export function wireDrops(specs: readonly DropSpec[], drops: readonly Drop[], in
   }
 }
 
-function wireList(list: unknown, key: RelationList, self: Drop, drops: readonly Drop[], index: ReadonlyMap<string, number>, linker: Linker): void {
+function wireList(list: unknown, key: RelationList, self: Drop, drops: readonly Drop[], index: OidLookup, linker: Linker): void {
   if (!Array.isArray(list)) return;
   for (let k = 0; k < list.length; k++) {
     const e: unknown = list[k];

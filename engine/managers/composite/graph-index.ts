@@ -13,7 +13,7 @@ import { entryOid, LINK_TYPE_OF_LIST, linkKind, listOfLinkType, ownerIsApp, RELA
 import type { Relation } from '../../session/remote.ts';
 import { invalidGraph } from '../../errors.ts';
 import { listed } from '../../session/build.ts';
-import { OidTable } from './oid-table.ts';
+import { OidIndex } from '../../../kernel/oid-index.ts';
 
 /** "lhs is <rel> of rhs" → the app, the data drop, and how they meet: one key per relationship. */
 function normalised(lhs: string, rel: number, rhs: string): string {
@@ -49,8 +49,8 @@ export interface IndexMark {
 export class GraphIndex {
   private readonly oids: string[] = [];
   private readonly uids = new Map<number, string>();
-  /** Entry 2i for drop i's oid, 2i + 1 for its uid (when it has its own). */
-  private readonly index = new OidTable((e) => ((e & 1) === 0 ? this.oids[e >> 1]! : this.uids.get(e >> 1)!), 1 << 16);
+  /** 2i for drop i's oid, 2i + 1 for its uid (when it has its own). */
+  private readonly index = new OidIndex(1 << 16);
   private readonly childOf: number[] = [];
   private readonly nodeOf: number[] = [];
   private readonly app: number[] = [];
