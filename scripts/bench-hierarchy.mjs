@@ -12,7 +12,7 @@
 // Targets (issue 10): ≥ 100,000 drops/s deployed through the island manager, ≤ 60 s for 10^6
 // drops end to end, ≥ 50,000 events/s between nodes.
 //
-//   node scripts/bench-engine.mjs --hierarchy [--hsize 1000000] [--chain 100000] [--fan 100000] [--cases wide,chain,fan]
+//   node scripts/bench-engine.mjs --hierarchy [--hsize 1000000] [--chain 100000] [--fan 100000] [--cases wide,chain,fan] [--repeat N]
 
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
@@ -206,6 +206,7 @@ export async function benchHierarchy(argv) {
   const n = opt('--hsize', 1_000_000);
   const chainLen = opt('--chain', 100_000);
   const fan = opt('--fan', 100_000);
+  const repeat = Math.max(1, opt('--repeat', 1));
   const j = argv.indexOf('--cases');
   const cases = new Set(j >= 0 ? argv[j + 1].split(',') : ['wide', 'chain', 'fan']);
   const side = Math.round(Math.sqrt(n));
@@ -226,8 +227,16 @@ export async function benchHierarchy(argv) {
   if (cases.has('wide')) {
     const base1 = await onCluster(1, build(wide), `${side}×${side} chains, 1 node manager (baseline)`);
     show(base1);
-    dim4 = await onCluster(4, build(wide), `${side}×${side} chains, island manager over 4`);
-    show(dim4, base1);
+    // The machine is shared, so one run says little: --repeat N runs the island-manager case
+    // N times (a fresh cluster each), and the verdict takes the median run.
+    const runs = [];
+    for (let k = 0; k < repeat; k++) {
+      runs.push(await onCluster(4, build(wide), `${side}×${side} chains, island manager over 4${repeat > 1 ? ` (run ${k + 1} of ${repeat})` : ''}`));
+      show(runs[k], base1);
+    }
+    const byDeploy = [...runs].sort((a, b) => a.deployMs - b.deployMs);
+    dim4 = byDeploy[(byDeploy.length - 1) >> 1];
+    if (repeat > 1) dim4.spread = `median of ${repeat} runs; fastest ${fmt(byDeploy[0].drops / (byDeploy[0].deployMs / 1000))}, slowest ${fmt(byDeploy[byDeploy.length - 1].drops / (byDeploy[byDeploy.length - 1].deployMs / 1000))}`;
   }
   if (cases.has('chain')) {
     chain1 = await onCluster(1, build(alternating), `${chainLen} chain, 1 node manager (baseline)`);
@@ -245,7 +254,7 @@ export async function benchHierarchy(argv) {
   console.log('');
   if (dim4) {
     const rate = dim4.drops / (dim4.deployMs / 1000);
-    console.log(`target ≥ 100,000 drops/s deployed through the island manager: ${fmt(rate)} → ${rate >= 1e5 ? 'met' : 'NOT met'}`);
+    console.log(`target ≥ 100,000 drops/s deployed through the island manager: ${fmt(rate)}${dim4.spread ? ` (${dim4.spread})` : ''} → ${rate >= 1e5 ? 'met' : 'NOT met'}`);
     const total = (dim4.deployMs + dim4.runMs) / 1000;
     console.log(`target ${fmt(dim4.drops)} drops on 4 nodes end to end ≤ 60 s: ${total.toFixed(1)} s → ${total <= 60 ? 'met' : 'NOT met'}`);
     console.log(`events crossing nodes during the 4-node run (1% of edges): ${fmt(dim4.events / (dim4.runMs / 1000))}/s on average`);
