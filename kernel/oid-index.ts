@@ -27,26 +27,43 @@ export class OidIndex implements Iterable<[string, number]> {
   private values: number[] = [];
   size = 0;
 
-  constructor(capacity = 16) {
+  /**
+   * With `keyOf`, the index keeps no keys of its own: a value's key is `keyOf(value)` (for a
+   * caller that holds the oids already, as the island manager does), values must be
+   * non-negative, and the index cannot be iterated.
+   */
+  constructor(
+    capacity = 16,
+    private readonly keyOf?: (value: number) => string,
+  ) {
     const n = 1 << Math.max(4, Math.ceil(Math.log2(capacity * 2)));
     this.slots = new Int32Array(n);
     this.hashes = new Int32Array(n);
     this.mask = n - 1;
   }
 
+  /** A slot's entry is e + 1: a place in keys/values, or (with keyOf) the value itself. */
+  private keyAt(e: number): string | undefined {
+    return this.keyOf ? this.keyOf(e) : this.keys[e];
+  }
+
+  private valueAt(e: number): number {
+    return this.keyOf ? e : this.values[e]!;
+  }
+
   /** The slot holding `key`, or -1 - (the free slot where it would go). */
   private find(key: string, h: number): number {
-    const { slots, hashes, mask, keys } = this;
+    const { slots, hashes, mask } = this;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = slots[i]!;
       if (e === 0) return -1 - i;
-      if (hashes[i] === h && keys[e - 1] === key) return i;
+      if (hashes[i] === h && this.keyAt(e - 1) === key) return i;
     }
   }
 
   get(key: string): number | undefined {
     const i = this.find(key, hashOf(key));
-    return i < 0 ? undefined : this.values[this.slots[i]! - 1];
+    return i < 0 ? undefined : this.valueAt(this.slots[i]! - 1);
   }
 
   has(key: string): boolean {
@@ -56,8 +73,9 @@ export class OidIndex implements Iterable<[string, number]> {
   set(key: string, value: number): this {
     const h = hashOf(key);
     const i = this.find(key, h);
-    if (i >= 0) this.values[this.slots[i]! - 1] = value;
-    else this.insert(key, value, h);
+    if (i < 0) this.insert(key, value, h);
+    else if (this.keyOf) this.slots[i] = value + 1;
+    else this.values[this.slots[i]! - 1] = value;
     return this;
   }
 
@@ -65,7 +83,7 @@ export class OidIndex implements Iterable<[string, number]> {
   add(key: string, value: number): number {
     const h = hashOf(key);
     const i = this.find(key, h);
-    if (i >= 0) return this.values[this.slots[i]! - 1]!;
+    if (i >= 0) return this.valueAt(this.slots[i]! - 1);
     this.insert(key, value, h);
     return -1;
   }
@@ -74,9 +92,12 @@ export class OidIndex implements Iterable<[string, number]> {
     if ((this.size + 1) * 2 > this.slots.length) this.grow();
     let i = h & this.mask;
     while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-    this.keys.push(key);
-    this.values.push(value);
-    this.slots[i] = this.keys.length;
+    if (this.keyOf) this.slots[i] = value + 1;
+    else {
+      this.keys.push(key);
+      this.values.push(value);
+      this.slots[i] = this.keys.length;
+    }
     this.hashes[i] = h;
     this.size++;
   }
@@ -85,7 +106,7 @@ export class OidIndex implements Iterable<[string, number]> {
     let i = this.find(key, hashOf(key));
     if (i < 0) return false;
     const { slots, hashes, mask } = this;
-    this.keys[slots[i]! - 1] = undefined;
+    if (!this.keyOf) this.keys[slots[i]! - 1] = undefined;
     this.size--;
     // Backward shift: move later members of the probe run into the hole when their home allows.
     for (let j = (i + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
@@ -109,6 +130,7 @@ export class OidIndex implements Iterable<[string, number]> {
   }
 
   *[Symbol.iterator](): Iterator<[string, number]> {
+    if (this.keyOf) throw new Error('an index over outside keys is not iterable');
     const { keys, values } = this;
     for (let e = 0; e < keys.length; e++) {
       const k = keys[e];

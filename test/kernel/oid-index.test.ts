@@ -55,3 +55,32 @@ test('10^5 oids of one shape go in, come out, and half of them go away', (t) => 
   t.is(wrong, 0);
   t.is(index.size, 50_000);
 });
+
+test('an oid index over outside keys (the island manager\'s) answers as a Map does too', (t) => {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (ops, capacity) => {
+      const store: string[] = [];
+      const index = new OidIndex(capacity, (v) => store[v]!);
+      const map = new Map<string, number>();
+      for (const [what, k] of ops) {
+        if (what === 'set' || what === 'add') {
+          const v = store.push(k) - 1; // the value names its key, as a drop number names its oid
+          if (what === 'set') {
+            index.set(k, v);
+            map.set(k, v);
+          } else {
+            const had = map.get(k);
+            t.is(index.add(k, v), had ?? -1);
+            if (had === undefined) map.set(k, v);
+          }
+        } else if (what === 'delete') t.is(index.delete(k), map.delete(k));
+        else {
+          index.clear();
+          map.clear();
+        }
+        t.is(index.size, map.size);
+      }
+      for (const [, k] of ops) t.is(index.get(k), map.get(k));
+    }),
+  );
+});

@@ -49,8 +49,8 @@ export interface IndexMark {
 export class GraphIndex {
   private readonly oids: string[] = [];
   private readonly uids = new Map<number, string>();
-  /** 2i for drop i's oid, 2i + 1 for its uid (when it has its own). */
-  private readonly index = new OidIndex(1 << 16);
+  /** 2i for drop i's oid, 2i + 1 for its uid (when it has its own); the keys are read from oids and uids. */
+  private readonly index = new OidIndex(1 << 16, (e) => ((e & 1) === 0 ? this.oids[e >> 1]! : this.uids.get(e >> 1)!));
   private readonly childOf: number[] = [];
   private readonly nodeOf: number[] = [];
   private readonly app: number[] = [];
