@@ -18,9 +18,11 @@ export interface OidLookup {
 }
 
 export class OidIndex implements Iterable<[string, number]> {
-  /** Entry number + 1 per slot; 0 marks a free slot. */
-  private slots: Int32Array;
-  private hashes: Int32Array;
+  /**
+   * Slot i is table[2i] = entry + 1 (0: free) and table[2i + 1] = the key's hash, side by side
+   * so that a probe touches one cache line.
+   */
+  private table: Int32Array;
   private mask: number;
   /** Entries in insertion order; a deleted one keeps its place with an undefined key. */
   private keys: (string | undefined)[] = [];
@@ -37,8 +39,7 @@ export class OidIndex implements Iterable<[string, number]> {
     private readonly keyOf?: (value: number) => string,
   ) {
     const n = 1 << Math.max(4, Math.ceil(Math.log2(capacity * 2)));
-    this.slots = new Int32Array(n);
-    this.hashes = new Int32Array(n);
+    this.table = new Int32Array(2 * n);
     this.mask = n - 1;
   }
 
@@ -53,17 +54,17 @@ export class OidIndex implements Iterable<[string, number]> {
 
   /** The slot holding `key`, or -1 - (the free slot where it would go). */
   private find(key: string, h: number): number {
-    const { slots, hashes, mask } = this;
+    const { table, mask } = this;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const e = slots[i]!;
+      const e = table[2 * i]!;
       if (e === 0) return -1 - i;
-      if (hashes[i] === h && this.keyAt(e - 1) === key) return i;
+      if (table[2 * i + 1] === h && this.keyAt(e - 1) === key) return i;
     }
   }
 
   get(key: string): number | undefined {
     const i = this.find(key, hashOf(key));
-    return i < 0 ? undefined : this.valueAt(this.slots[i]! - 1);
+    return i < 0 ? undefined : this.valueAt(this.table[2 * i]! - 1);
   }
 
   has(key: string): boolean {
@@ -74,8 +75,8 @@ export class OidIndex implements Iterable<[string, number]> {
     const h = hashOf(key);
     const i = this.find(key, h);
     if (i < 0) this.insert(key, value, h);
-    else if (this.keyOf) this.slots[i] = value + 1;
-    else this.values[this.slots[i]! - 1] = value;
+    else if (this.keyOf) this.table[2 * i] = value + 1;
+    else this.values[this.table[2 * i]! - 1] = value;
     return this;
   }
 
@@ -83,47 +84,48 @@ export class OidIndex implements Iterable<[string, number]> {
   add(key: string, value: number): number {
     const h = hashOf(key);
     const i = this.find(key, h);
-    if (i >= 0) return this.valueAt(this.slots[i]! - 1);
+    if (i >= 0) return this.valueAt(this.table[2 * i]! - 1);
     this.insert(key, value, h);
     return -1;
   }
 
   private insert(key: string, value: number, h: number): void {
-    if ((this.size + 1) * 2 > this.slots.length) this.grow();
-    let i = h & this.mask;
-    while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-    if (this.keyOf) this.slots[i] = value + 1;
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
+    const { table, mask } = this;
+    let i = h & mask;
+    while (table[2 * i] !== 0) i = (i + 1) & mask;
+    if (this.keyOf) table[2 * i] = value + 1;
     else {
       this.keys.push(key);
       this.values.push(value);
-      this.slots[i] = this.keys.length;
+      table[2 * i] = this.keys.length;
     }
-    this.hashes[i] = h;
+    table[2 * i + 1] = h;
     this.size++;
   }
 
   delete(key: string): boolean {
     let i = this.find(key, hashOf(key));
     if (i < 0) return false;
-    const { slots, hashes, mask } = this;
-    if (!this.keyOf) this.keys[slots[i]! - 1] = undefined;
+    const { table, mask } = this;
+    if (!this.keyOf) this.keys[table[2 * i]! - 1] = undefined;
     this.size--;
     // Backward shift: move later members of the probe run into the hole when their home allows.
-    for (let j = (i + 1) & mask; slots[j] !== 0; j = (j + 1) & mask) {
-      const home = hashes[j]! & mask;
+    for (let j = (i + 1) & mask; table[2 * j] !== 0; j = (j + 1) & mask) {
+      const home = table[2 * j + 1]! & mask;
       // j's entry may fill the hole at i only if i lies cyclically in [home, j).
       if (((j - home + mask + 1) & mask) >= ((j - i + mask + 1) & mask)) {
-        slots[i] = slots[j]!;
-        hashes[i] = hashes[j]!;
+        table[2 * i] = table[2 * j]!;
+        table[2 * i + 1] = table[2 * j + 1]!;
         i = j;
       }
     }
-    slots[i] = 0;
+    table[2 * i] = 0;
     return true;
   }
 
   clear(): void {
-    this.slots.fill(0);
+    this.table.fill(0);
     this.keys = [];
     this.values = [];
     this.size = 0;
@@ -139,21 +141,19 @@ export class OidIndex implements Iterable<[string, number]> {
   }
 
   private grow(): void {
-    const { slots, hashes } = this;
-    const n = slots.length * 2;
+    const old = this.table;
+    const n = (this.mask + 1) * 2;
     const mask = n - 1;
-    const s = new Int32Array(n);
-    const hs = new Int32Array(n);
-    for (let j = 0; j < slots.length; j++) {
-      const e = slots[j]!;
+    const table = new Int32Array(2 * n);
+    for (let j = 0; j < old.length; j += 2) {
+      const e = old[j]!;
       if (e === 0) continue;
-      let i = hashes[j]! & mask;
-      while (s[i] !== 0) i = (i + 1) & mask;
-      s[i] = e;
-      hs[i] = hashes[j]!;
+      let i = old[j + 1]! & mask;
+      while (table[2 * i] !== 0) i = (i + 1) & mask;
+      table[2 * i] = e;
+      table[2 * i + 1] = old[j + 1]!;
     }
-    this.slots = s;
-    this.hashes = hs;
+    this.table = table;
     this.mask = mask;
   }
 }
