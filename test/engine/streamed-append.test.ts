@@ -7,7 +7,8 @@ import test from 'ava';
 import fc from 'fast-check';
 import { request } from 'node:http';
 import { parseJson, parseJsonStream } from '../../engine/managers/rest/body.ts';
-import { slices } from '../../engine/client/client.ts';
+import { ManagerClient, slices } from '../../engine/client/client.ts';
+import { DEFAULT_SECURITY } from '../../engine/managers/rest/security.ts';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startNode, type TestNode } from './helpers.ts';
@@ -161,4 +162,18 @@ test('an island manager writes each accepted graph to its session directory as i
   }
   await new Promise((r) => setTimeout(r, 100));
   t.deepEqual(readdirSync(dir).filter((f) => f !== 's.graph' && !f.endsWith('.log')), [], 'no copy of a refused graph, not even a partial one');
+});
+
+test('ManagerClient.append sends a graph over a megabyte in slices, with the token, and it arrives whole', async (t) => {
+  const node = await startNode(t, { security: { ...DEFAULT_SECURITY, token: 'sesame' } });
+  const client = new ManagerClient(node.url, { token: 'sesame' });
+  await client.createSession('big');
+  // Non-ASCII text across the 1 MB slice boundaries: each slice is encoded on its own.
+  const graph = Array.from({ length: 20_000 }, (_, i) => drop(i, { label: `𝄞 ${i} é` }));
+  t.true(JSON.stringify(graph).length > 2 ** 21, 'several slices');
+  await client.append('big', graph);
+  const got = await client.graph('big');
+  t.is(Object.keys(got).length, 20_000);
+  t.deepEqual(got.d19999, graph[19999]);
+  await t.throwsAsync(new ManagerClient(node.url).append('big', graph), { message: /401|token|Unauthorized/i }, 'no token, no append');
 });
