@@ -7,32 +7,26 @@
 import { type Admission } from './build.ts';
 import { PythonNeeds } from '../drops/apps/python/admission.ts';
 import type { DropSpec } from '../drops/spec.ts';
-import { checkSpecElement, isReprodataElement } from './graph-input.ts';
+import { DropListReader } from './graph-input.ts';
 
 export class GraphAppend {
   readonly python = new PythonNeeds();
-  private count = 0;
-  /** The last element seen, when it looks like the graph-level one: it must stay the last. */
-  private held: Record<string, unknown> | undefined;
+  private readonly reader = new DropListReader();
+  /** The graph-level element of a list given whole (addSpecs). */
+  private whole: Record<string, unknown> | undefined;
 
   constructor(readonly admission: Admission) {}
 
   /** The next elements of the graph's drop list, in order; throws at the first that is not a drop spec. */
   addElements(items: unknown[]): void {
-    // A graph-level element followed by more elements is checked as a spec, and refused.
-    if (this.held !== undefined) items.unshift(this.held);
-    this.held = isReprodataElement(items[items.length - 1]) ? (items.pop() as Record<string, unknown>) : undefined;
-    const specs = new Array<DropSpec>(items.length);
-    for (let i = 0; i < items.length; i++) specs[i] = checkSpecElement(items[i], this.count + i);
-    this.addSpecs(specs);
+    this.addSpecs(this.reader.next(items));
   }
 
   /** Specs already checked as elements (readGraphInput), with the graph-level element if there was one. */
   addSpecs(specs: DropSpec[], reprodata?: Record<string, unknown>): void {
-    this.count += specs.length;
     this.admission.add(specs);
     this.python.scan(specs);
-    if (reprodata !== undefined) this.held = reprodata;
+    if (reprodata !== undefined) this.whole = reprodata;
   }
 
   get specs(): readonly DropSpec[] {
@@ -40,6 +34,6 @@ export class GraphAppend {
   }
 
   get reprodata(): Record<string, unknown> | undefined {
-    return this.held;
+    return this.whole ?? this.reader.reprodata;
   }
 }

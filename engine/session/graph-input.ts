@@ -30,6 +30,31 @@ export function readGraphInput(input: unknown): GraphInput {
   return { specs: list as DropSpec[], reprodata };
 }
 
+/**
+ * A drop list read a batch of elements at a time (an append parsed while it uploads): each
+ * batch's specs, checked and numbered as readGraphInput does the whole list's. An element that
+ * looks like the graph-level one is held back until it proves to be the last; followed by more
+ * elements, it is checked as a spec, and refused.
+ */
+export class DropListReader {
+  private count = 0;
+  private held: Record<string, unknown> | undefined;
+
+  next(items: unknown[]): DropSpec[] {
+    if (this.held !== undefined) items.unshift(this.held);
+    this.held = isReprodataElement(items[items.length - 1]) ? (items.pop() as Record<string, unknown>) : undefined;
+    const specs = new Array<DropSpec>(items.length);
+    for (let i = 0; i < items.length; i++) specs[i] = checkSpecElement(items[i], this.count + i);
+    this.count += specs.length;
+    return specs;
+  }
+
+  /** The graph-level element, once the list has ended with one. */
+  get reprodata(): Record<string, unknown> | undefined {
+    return this.held;
+  }
+}
+
 /** The trailing graph-level element: neither `oid` nor `categoryType`. */
 export function isReprodataElement(v: unknown): v is Record<string, unknown> {
   return isObject(v) && !('oid' in v) && !('categoryType' in v);

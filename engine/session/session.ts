@@ -124,10 +124,7 @@ export class Session implements ProxyHost {
    * Cost: O(specs).
    */
   addGraphSpec(input: unknown): number {
-    const a = this.beginAppend();
-    const { specs, reprodata } = readGraphInput(input);
-    a.addSpecs(specs, reprodata);
-    return this.join(a);
+    return this.join(this.appendOf(input));
   }
 
   /**
@@ -136,10 +133,15 @@ export class Session implements ProxyHost {
    * embedded engine. A graph without Python apps starts no interpreter.
    */
   async appendGraph(input: unknown): Promise<number> {
+    return this.finishAppend(this.appendOf(input));
+  }
+
+  /** A graph given whole, read and checked as an append. */
+  private appendOf(input: unknown): GraphAppend {
     const a = this.beginAppend();
     const { specs, reprodata } = readGraphInput(input);
     a.addSpecs(specs, reprodata);
-    return this.finishAppend(a);
+    return a;
   }
 
   /** A graph whose drops are given in batches as they are parsed; finishAppend adds it. Nothing changes meanwhile. */

@@ -11,7 +11,7 @@ import type { DropSpec } from '../../drops/spec.ts';
 import { daliugeError, invalidGraph, invalidSessionState, noDrop, noSession, notImplemented, sessionExists } from '../../errors.ts';
 import type { Relation } from '../../session/remote.ts';
 import type { DropStatus, StatusSummary } from '../../session/session.ts';
-import { checkSpecElement, isReprodataElement, readGraphInput } from '../../session/graph-input.ts';
+import { DropListReader, readGraphInput } from '../../session/graph-input.ts';
 import { listed } from '../../session/build.ts';
 import { overallStatus } from '../../client/deploy.ts';
 import { ManagerError } from '../../client/client.ts';
@@ -406,16 +406,10 @@ export class CompositeManager implements DropManager {
     const kids = new Map(this.childrenOf(s).map((c) => [c.address.text, c]));
     // The body goes to the session directory as it arrives, instead of being kept in memory.
     const dump = new GraphDump(s.dir);
-    let count = 0;
-    let held: unknown;
+    const list = new DropListReader();
     let refused: unknown;
     const take = async (items: unknown[], batch: Batch): Promise<void> => {
-      // A graph-level element before this batch was not the last: checkSpecElement refuses it.
-      if (held !== undefined) items.unshift(held);
-      // The graph-level element may only be the last: held until another batch follows.
-      held = isReprodataElement(items[items.length - 1]) ? items.pop() : undefined;
-      const specs = items.map((x, i) => checkSpecElement(x, count + i));
-      count += specs.length;
+      const specs = list.next(items);
       const { childOf, nodeOf } = placement.place(specs);
       if (placement.failed || refused !== undefined) return; // keep checking, to name every offender
       const at = index.size;
@@ -452,7 +446,7 @@ export class CompositeManager implements DropManager {
     s.outlines = undefined;
     void dump.keep(this.dumpPath(s));
     for (const p of parts.values()) {
-      if (held !== undefined) p.push(Buffer.from(` ${JSON.stringify(held)}`));
+      if (list.reprodata !== undefined) p.push(Buffer.from(` ${JSON.stringify(list.reprodata)}`));
       p.end();
     }
     const sent = [...uploads.keys()].map((a) => kids.get(a)!);

@@ -199,12 +199,6 @@ export class ArrayCutter {
   }
 }
 
-/** The batches of a whole body (tests, and bodies that arrived whole). */
-export function elementBatches(body: Buffer, batchBytes = 1 << 20): Batch[] {
-  const cutter = new ArrayCutter(batchBytes);
-  return [...cutter.push(body), ...cutter.end()];
-}
-
 /** The elements of one batch, parsed; a syntax error in them throws NotBatchable too, saying where. */
 export function parseBatch(batch: Batch): unknown[] {
   const { buf } = batch;
