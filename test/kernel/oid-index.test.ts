@@ -2,7 +2,7 @@
 // under any sequence of operations (colliding hashes, lone surrogates, growth from the
 // smallest table, deletions inside probe runs, clearing) it must answer as a Map does.
 
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { OidIndex } from '../../kernel/oid-index.ts';
 
@@ -14,30 +14,44 @@ const op = fc.oneof(
   fc.tuple(fc.constant('clear' as const), fc.constant(''), fc.constant(0)),
 );
 
+type Op = [what: 'set' | 'add' | 'delete' | 'clear', key: string, value: number];
+
+/**
+ * Plays `ops` on an index and on a Map side by side, checking every answer and then every key;
+ * `valueOf` gives the value a set or add stores. Returns the Map.
+ */
+function replay(t: ExecutionContext, index: OidIndex, ops: Op[], valueOf: (key: string, value: number) => number): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const [what, k, value] of ops) {
+    if (what === 'set' || what === 'add') {
+      const v = valueOf(k, value);
+      if (what === 'set') {
+        index.set(k, v);
+        map.set(k, v);
+      } else {
+        const had = map.get(k);
+        t.is(index.add(k, v), had ?? -1);
+        if (had === undefined) map.set(k, v);
+      }
+    } else if (what === 'delete') t.is(index.delete(k), map.delete(k));
+    else {
+      index.clear();
+      map.clear();
+    }
+    t.is(index.size, map.size);
+  }
+  for (const [, k] of ops) {
+    t.is(index.get(k), map.get(k));
+    t.is(index.has(k), map.has(k));
+  }
+  return map;
+}
+
 test('an oid index answers as a Map does, whatever the operations', (t) => {
   fc.assert(
     fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 1, max: 40 }), (ops, capacity) => {
       const index = new OidIndex(capacity);
-      const map = new Map<string, number>();
-      for (const [what, k, v] of ops) {
-        if (what === 'set') {
-          index.set(k, v);
-          map.set(k, v);
-        } else if (what === 'add') {
-          const had = map.get(k);
-          t.is(index.add(k, v), had ?? -1);
-          if (had === undefined) map.set(k, v);
-        } else if (what === 'delete') t.is(index.delete(k), map.delete(k));
-        else {
-          index.clear();
-          map.clear();
-        }
-        t.is(index.size, map.size);
-      }
-      for (const [k] of ops) {
-        t.is(index.get(k), map.get(k));
-        t.is(index.has(k), map.has(k));
-      }
+      const map = replay(t, index, ops, (_k, v) => v);
       t.deepEqual([...index], [...map], 'iterated in insertion order');
     }),
   );
@@ -60,27 +74,8 @@ test('an oid index over outside keys (the island manager\'s) answers as a Map do
   fc.assert(
     fc.property(fc.array(op, { maxLength: 300 }), fc.integer({ min: 1, max: 40 }), (ops, capacity) => {
       const store: string[] = [];
-      const index = new OidIndex(capacity, (v) => store[v]!);
-      const map = new Map<string, number>();
-      for (const [what, k] of ops) {
-        if (what === 'set' || what === 'add') {
-          const v = store.push(k) - 1; // the value names its key, as a drop number names its oid
-          if (what === 'set') {
-            index.set(k, v);
-            map.set(k, v);
-          } else {
-            const had = map.get(k);
-            t.is(index.add(k, v), had ?? -1);
-            if (had === undefined) map.set(k, v);
-          }
-        } else if (what === 'delete') t.is(index.delete(k), map.delete(k));
-        else {
-          index.clear();
-          map.clear();
-        }
-        t.is(index.size, map.size);
-      }
-      for (const [, k] of ops) t.is(index.get(k), map.get(k));
+      // The value names its key, as a drop number names its oid.
+      replay(t, new OidIndex(capacity, (v) => store[v]!), ops, (k) => store.push(k) - 1);
     }),
   );
 });
