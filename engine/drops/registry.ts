@@ -221,34 +221,67 @@ function byName(raw: string, kind: 'app' | 'data'): Resolution {
   const c = CLASSES.get(name);
   if (!c) return { ok: false, unimplemented: raw };
   if (c.kind !== kind) return { ok: false, invalid: `class ${raw} is not a ${kind === 'app' ? 'application' : 'data'} class` };
-  return { ok: true, cls: c };
+  return okOf(c);
+}
+
+const RESOLVED = new Map<DropClass, Resolution>();
+/** One resolution object per class, so that resolving 10^6 specs allocates nothing. */
+function okOf(cls: DropClass): Resolution {
+  let r = RESOLVED.get(cls);
+  if (r === undefined) RESOLVED.set(cls, (r = Object.freeze({ ok: true, cls })));
+  return r;
 }
 
 function byStorage(spec: DropSpec): Resolution {
   const storage = typeof spec.storage === 'string' && spec.storage !== '' ? spec.storage : 'File';
   const s = STORAGE[storage.toLowerCase()];
   if (s === undefined) return { ok: false, unimplemented: `storage ${storage}` };
-  return typeof s === 'string' ? { ok: false, unimplemented: s } : { ok: true, cls: s };
+  return typeof s === 'string' ? { ok: false, unimplemented: s } : okOf(s);
 }
 
+/**
+ * Resolutions by categoryType, then dropclass: a graph's specs name a handful of classes, and
+ * resolving each of 10^6 anew costs a lower-cased copy and a result object apiece. Resolutions
+ * that depend on `storage` are not kept, and the table stops growing at MAX_CACHED entries
+ * (the names come from the graph).
+ */
+const CACHE = new Map<string, Map<string, Resolution>>();
+const MAX_CACHED = 1024;
+let cached = 0;
+
 export function resolveDropClass(spec: DropSpec): Resolution {
+  const dropclass = typeof spec.dropclass === 'string' ? spec.dropclass : '';
+  const byClass = CACHE.get(spec.categoryType);
+  const hit = byClass?.get(dropclass);
+  if (hit !== undefined) return hit;
+  const [r, fromStorage] = resolve(spec);
+  if (!fromStorage && cached < MAX_CACHED) {
+    if (byClass) byClass.set(dropclass, r);
+    else CACHE.set(spec.categoryType, new Map([[dropclass, r]]));
+    cached++;
+  }
+  return r;
+}
+
+/** The resolution, and whether it depended on the spec's storage. */
+function resolve(spec: DropSpec): [Resolution, boolean] {
   const ct = spec.categoryType.toLowerCase();
   const dropclass = typeof spec.dropclass === 'string' ? spec.dropclass.trim() : '';
   if (ct === 'application' || ct === 'app') {
-    if (dropclass === '') return { ok: false, invalid: 'application drop without a dropclass' };
-    return byName(dropclass, 'app');
+    if (dropclass === '') return [{ ok: false, invalid: 'application drop without a dropclass' }, false];
+    return [byName(dropclass, 'app'), false];
   }
   if (ct === 'data') {
     // `Data` names its class; lower-case `data` goes by storage, but a known class wins.
     if (dropclass !== '') {
       const r = byName(dropclass, 'data');
-      if (r.ok || spec.categoryType === 'Data') return r;
+      if (r.ok || spec.categoryType === 'Data') return [r, false];
     }
-    return byStorage(spec);
+    return [byStorage(spec), true];
   }
-  if (ct === 'socket') return { ok: false, unimplemented: 'socket listener (categoryType socket)' };
-  if (ct === 'container') return { ok: false, unimplemented: 'container drop (categoryType container)' };
-  return { ok: false, invalid: `unknown categoryType '${spec.categoryType}'` };
+  if (ct === 'socket') return [{ ok: false, unimplemented: 'socket listener (categoryType socket)' }, false];
+  if (ct === 'container') return [{ ok: false, unimplemented: 'container drop (categoryType container)' }, false];
+  return [{ ok: false, invalid: `unknown categoryType '${spec.categoryType}'` }, false];
 }
 
 /** Class names this engine implements, for messages and docs. */

@@ -34,12 +34,10 @@ function findPydata(spec: DropSpec): TypedValue | undefined {
   if (Array.isArray(fields)) {
     for (const f of fields) if (isObject(f) && f.name === 'pydata') return { value: f.value, type: typeof f.type === 'string' ? f.type : undefined };
   }
-  for (const key of ['applicationArgs', 'componentParams']) {
-    const group = spec[key];
-    if (isObject(group) && isObject(group.pydata)) {
-      const f = group.pydata;
-      return { value: f.value, type: typeof f.type === 'string' ? f.type : undefined };
-    }
+  const group = isObject(spec.applicationArgs) && isObject(spec.applicationArgs.pydata) ? spec.applicationArgs : spec.componentParams;
+  if (isObject(group) && isObject(group.pydata)) {
+    const f = group.pydata;
+    return { value: f.value, type: typeof f.type === 'string' ? f.type : undefined };
   }
   if ('pydata' in spec) return { value: spec.pydata, type: undefined };
   return undefined;
@@ -90,12 +88,14 @@ function bytesOf(v: PyValue): Pydata {
   return { kind: 'bytes', bytes: pickleDumps(v, { sharedKeys: true }), text: false };
 }
 
+const NO_PYDATA: Pydata = Object.freeze({ kind: 'none' });
+
 function plan(spec: DropSpec): Pydata {
   const found = findPydata(spec);
-  if (found === undefined) return { kind: 'none' };
+  if (found === undefined) return NO_PYDATA;
   let { value } = found;
   let type = (found.type ?? typeOfBare(value)).toLowerCase();
-  if (found.type === undefined && (value === '' || value === null || value === undefined)) return { kind: 'none' };
+  if (found.type === undefined && (value === '' || value === null || value === undefined)) return NO_PYDATA;
   const isString = type === 'string' || type === 'str';
   if (value === null || value === undefined || value === '' || value === 'None') {
     if (isString) return { kind: 'bytes', bytes: Buffer.alloc(0), text: true };
@@ -133,12 +133,16 @@ function plan(spec: DropSpec): Pydata {
   return bytesOf(fromJson(value));
 }
 
-/** The spec's pydata, parsed once. Throws PydataError for values DALiuGE could not load either. */
+/**
+ * The spec's pydata, parsed once. Throws PydataError for values DALiuGE could not load either.
+ * Most memory drops have none, found without allocating: only a plan worth keeping is stored
+ * on the spec, since adding a property to 10^5 parsed specs gives each a property array.
+ */
 export function pydataOf(spec: DropSpec): Pydata {
   const cached = (spec as unknown as Record<symbol, Pydata>)[PLAN];
   if (cached !== undefined) return cached;
   const p = plan(spec);
-  Object.defineProperty(spec, PLAN, { value: p, enumerable: false, configurable: true });
+  if (p !== NO_PYDATA) Object.defineProperty(spec, PLAN, { value: p, enumerable: false, configurable: true });
   return p;
 }
 

@@ -24,8 +24,7 @@ export class GraphAppend {
 
   /** Specs already checked as elements (readGraphInput), with the graph-level element if there was one. */
   addSpecs(specs: DropSpec[], reprodata?: Record<string, unknown>): void {
-    this.admission.add(specs);
-    this.python.scan(specs);
+    this.python.scan(specs, this.admission.add(specs));
     if (reprodata !== undefined) this.whole = reprodata;
   }
 

@@ -46,8 +46,10 @@ export class Admission {
     private readonly host?: DropHost,
   ) {}
 
-  add(specs: readonly DropSpec[]): void {
+  /** Checks a batch; returns each spec's class (undefined where it has none), for what else scans the batch. */
+  add(specs: readonly DropSpec[]): (DropClass | undefined)[] {
     const existing = this.existing.size > 0 ? this.existing : undefined;
+    const batch = new Array<DropClass | undefined>(specs.length);
     for (let k = 0; k < specs.length; k++) {
       const spec = specs[k]!;
       this.shareValues(spec);
@@ -64,7 +66,9 @@ export class Admission {
       const why = r.cls.check?.(spec) ?? (this.host && r.cls.checkHosted?.(this.host, spec));
       if (why) this.problems.push(`${spec.oid} (${r.cls.name}): ${why}`);
       this.classes.push(r.cls);
+      batch[k] = r.cls;
     }
+    return batch;
   }
 
   // The values most specs repeat (class, category, node) are parsed into a new string each
@@ -204,7 +208,8 @@ export function attachProxies(subscriptions: readonly [peer: string, rel: Relati
  * concatenates the same way whatever the placement. O(inputs) for apps already in order.
  */
 export function orderInputs(drops: readonly Drop[]): void {
-  for (const d of drops) {
+  for (let i = 0; i < drops.length; i++) {
+    const d = drops[i]!;
     if (!(d instanceof AppDrop) || d.inputs.length < 2) continue;
     const list = d.spec.inputs;
     if (!Array.isArray(list) || list.length < 2) continue;

@@ -43,10 +43,10 @@ export class DropListReader {
   next(items: unknown[]): DropSpec[] {
     if (this.held !== undefined) items.unshift(this.held);
     this.held = isReprodataElement(items[items.length - 1]) ? (items.pop() as Record<string, unknown>) : undefined;
-    const specs = new Array<DropSpec>(items.length);
-    for (let i = 0; i < items.length; i++) specs[i] = checkSpecElement(items[i], this.count + i);
-    this.count += specs.length;
-    return specs;
+    // Each element is checked in place: the parsed array becomes the batch of specs.
+    for (let i = 0; i < items.length; i++) checkSpecElement(items[i], this.count + i);
+    this.count += items.length;
+    return items as DropSpec[];
   }
 
   /** The graph-level element, once the list has ended with one. */

@@ -75,8 +75,8 @@ export class Session implements ProxyHost {
   /** What other nodes ask of this session: their events, and the data they read. */
   readonly peers: PeerEndpoint;
   private readonly logFile: SessionLog;
-  private readonly specs: DropSpec[] = [];
-  private readonly classes: DropClass[] = [];
+  private specs: DropSpec[] = [];
+  private classes: DropClass[] = [];
   private index = new OidIndex();
   private uidIndex: Map<string, number> | null = null;
   private drops: Drop[] = [];
@@ -180,7 +180,9 @@ export class Session implements ProxyHost {
     // The first append's index becomes the session's; later ones are added to it.
     if (this.index.size === 0) this.index = admitted.index;
     else for (const [oid, i] of admitted.index) this.index.set(oid, i);
-    for (const c of admitted.classes) this.classes.push(c);
+    // The first append's arrays become the session's, as its index does.
+    if (base === 0) this.classes = admitted.classes;
+    else append(this.classes, admitted.classes);
     try {
       // The whole session graph: a cycle may close through drops appended earlier.
       refuseCycles(base === 0 ? specs : this.specs.concat(specs), this.index);
@@ -189,7 +191,8 @@ export class Session implements ProxyHost {
       this.classes.length = base;
       throw err;
     }
-    for (const spec of specs) this.specs.push(spec);
+    if (base === 0) this.specs = specs;
+    else append(this.specs, specs);
     if (a.reprodata !== undefined) this.reprodata = a.reprodata;
     this.status = SessionState.BUILDING;
     this.logFile.write('INFO', `appended ${specs.length} drop specs (${this.specs.length} in total)`);
@@ -308,7 +311,9 @@ export class Session implements ProxyHost {
   }
 
   private armLifespans(): void {
-    for (const d of this.drops) {
+    const drops = this.drops;
+    for (let i = 0; i < drops.length; i++) {
+      const d = drops[i]!;
       if (!(d instanceof DataDrop)) continue;
       const seconds = d.lifespan;
       if (seconds > 0) this.arm(d, seconds * 1000);
@@ -575,4 +580,9 @@ export class Session implements ProxyHost {
   flushLog(): Promise<void> {
     return this.logFile.flush();
   }
+}
+
+/** dst.push(...src) for 10^5 items: no argument spread, no iterator result per item. */
+function append<T>(dst: T[], src: readonly T[]): void {
+  for (let i = 0; i < src.length; i++) dst.push(src[i]!);
 }

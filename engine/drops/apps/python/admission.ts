@@ -4,7 +4,7 @@
 // before anything runs. Results are cached per session; a graph without Python apps starts
 // no interpreter.
 
-import { resolveDropClass } from '../../registry.ts';
+import type { DropClass } from '../../registry.ts';
 import type { DropSpec } from '../../spec.ts';
 import { invalidGraph } from '../../../errors.ts';
 import { PYDATA_EVALUATED, pydataOf } from '../../../pyvalue/pydata.ts';
@@ -34,12 +34,14 @@ export class PythonNeeds {
   private readonly needs = new Map<string, Need>();
   private readonly evals: DropSpec[] = [];
 
-  scan(specs: readonly DropSpec[]): void {
+  /** A batch of specs and their classes (undefined where the admission refused the class). */
+  scan(specs: readonly DropSpec[], classes: readonly (DropClass | undefined)[]): void {
     const { needs, evals } = this;
-    for (const spec of specs) {
-      const r = resolveDropClass(spec);
-      if (!r.ok) continue; // reported by the synchronous admission
-      if (r.cls.kind === 'data') {
+    for (let k = 0; k < specs.length; k++) {
+      const spec = specs[k]!;
+      const cls = classes[k];
+      if (cls === undefined) continue; // reported by the synchronous admission
+      if (cls.kind === 'data') {
         try {
           if (pydataOf(spec).kind === 'eval') evals.push(spec);
         } catch {
@@ -47,12 +49,12 @@ export class PythonNeeds {
         }
         continue;
       }
-      const item = r.cls.python?.(spec);
+      const item = cls.python?.(spec);
       if (item === undefined) continue;
       const key = JSON.stringify(item);
       let n = needs.get(key);
-      if (n === undefined) needs.set(key, (n = { item: item as unknown as Record<string, unknown>, what: describe(item as unknown as Record<string, unknown>, r.cls.name), drops: [] }));
-      n.drops.push({ oid: spec.oid, class: r.cls.name });
+      if (n === undefined) needs.set(key, (n = { item: item as unknown as Record<string, unknown>, what: describe(item as unknown as Record<string, unknown>, cls.name), drops: [] }));
+      n.drops.push({ oid: spec.oid, class: cls.name });
     }
   }
 
@@ -116,17 +118,4 @@ export class PythonNeeds {
       evals.forEach((s, i) => Object.defineProperty(s, PYDATA_EVALUATED, { value: values[i], enumerable: false, configurable: true }));
     }
   }
-}
-
-export async function admitPython(
-  specs: readonly DropSpec[],
-  pool: PythonPool | undefined,
-  cache: Map<string, string | null>,
-  cwd: string,
-  /** The synchronous admission of these specs alone, run before Python is involved. */
-  admitFirst: () => void = () => {},
-): Promise<void> {
-  const needs = new PythonNeeds();
-  needs.scan(specs);
-  await needs.check(pool, cache, cwd, admitFirst);
 }
