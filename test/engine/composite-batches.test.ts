@@ -106,6 +106,33 @@ test('a chunk may end anywhere: inside a string, after a backslash, between brac
   t.true(batches.slice(0, -1).every((b) => b.buf.length - 2 >= 50 && b.buf.length - 2 < 50 + 10), 'each at the first boundary after 50 bytes');
 });
 
+test('a batch longer than one parse piece (64 KB) is parsed in pieces: the same elements, its bytes left as they were', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat({ max: 30_000 }), fc.constantFrom('a', 'é', '☃', '"', ',', ']')), { minLength: 1, maxLength: 40 }), (shapes) => {
+      // Elements from a few bytes to tens of KB, some non-ASCII: pieces end anywhere between them.
+      const list = [{ oid: 'long', pad: 'x'.repeat(70_000) }, ...shapes.map(([n, ch], i) => ({ oid: `d${i}`, pad: ch.repeat(n) }))];
+      const text = JSON.stringify(list);
+      const [batch, ...more] = batchesOf(text, Buffer.byteLength(text) + 1);
+      t.is(more.length, 0);
+      const before = Buffer.from(batch!.buf);
+      t.deepEqual(parseBatch(batch!), list);
+      t.true(before.equals(batch!.buf), 'the brackets put in for each piece are taken out again');
+    }),
+    { numRuns: 30 },
+  );
+});
+
+test('a syntax error in a late piece of a big batch names its byte in the body', (t) => {
+  const list = Array.from({ length: 3000 }, (_, i) => ({ oid: `d${i}`, pad: 'x'.repeat(100) }));
+  const good = JSON.stringify(list);
+  const at = good.indexOf('"d2500"');
+  const text = `${good.slice(0, at)}"d2500"x${good.slice(at + 7)}`; // a stray byte after a value
+  const [batch] = batchesOf(` ${text}`, 10 * text.length);
+  const err = t.throws(() => parseBatch(batch!), { instanceOf: NotBatchable });
+  const byte = Number(/near byte (\d+) of the body/.exec(err!.message)?.[1]);
+  t.true(Math.abs(byte - (1 + at + 7)) <= 1, `near byte ${byte}, the stray one is at ${1 + at + 7}`);
+});
+
 // ---- through an island manager cutting graphs into batches of ~150 bytes ----
 
 const spec = (oid: string, node: string, extra: Record<string, unknown> = {}) => ({ oid, categoryType: 'Data', dropclass: 'dlg.data.drops.memory.InMemoryDROP', node, ...extra });
