@@ -9,7 +9,8 @@
 // The entries themselves stay in the forwarded specs, since they carry the port names.
 
 import { type DropSpec } from '../../drops/spec.ts';
-import { entryOid, LINK_TYPE_OF_LIST, linkKind, listOfLinkType, ownerIsApp, RELATION_LISTS } from '../../../kernel/relations.ts';
+import { entryOid, linkKind, listOfLinkType, ownerIsApp } from '../../../kernel/relations.ts';
+import { LinkType } from '../../../kernel/states.ts';
 import type { Relation } from '../../session/remote.ts';
 import { invalidGraph } from '../../errors.ts';
 import { listed } from '../../session/build.ts';
@@ -40,6 +41,39 @@ class Names {
   }
 }
 
+/**
+ * Where each drop went, by drop number: its child's and its node's ids (Names), and whether
+ * it is an application. Typed arrays grown by doubling: JS arrays of 10^6 numbers are copied
+ * into fresh large-object pages at every growth, and fresh pages are dear on virtual machines.
+ */
+class Places {
+  size = 0;
+  child = new Int32Array(1024);
+  /** node id * 2, + 1 for an application. */
+  nodeApp = new Int32Array(1024);
+
+  push(child: number, node: number, app: boolean): void {
+    if (this.size === this.child.length) {
+      const child = new Int32Array(this.size * 2);
+      const nodeApp = new Int32Array(this.size * 2);
+      child.set(this.child);
+      nodeApp.set(this.nodeApp);
+      this.child = child;
+      this.nodeApp = nodeApp;
+    }
+    this.child[this.size] = child;
+    this.nodeApp[this.size++] = app ? 2 * node + 1 : 2 * node;
+  }
+
+  nodeOf(i: number): number {
+    return this.nodeApp[i]! >> 1;
+  }
+
+  isApp(i: number): boolean {
+    return (this.nodeApp[i]! & 1) === 1;
+  }
+}
+
 export interface IndexMark {
   size: number;
   pending: number;
@@ -51,9 +85,7 @@ export class GraphIndex {
   private readonly uids = new Map<number, string>();
   /** 2i for drop i's oid, 2i + 1 for its uid (when it has its own); the keys are read from oids and uids. */
   private readonly index = new OidIndex(1 << 16, (e) => ((e & 1) === 0 ? this.oids[e >> 1]! : this.uids.get(e >> 1)!));
-  private readonly childOf: number[] = [];
-  private readonly nodeOf: number[] = [];
-  private readonly app: number[] = [];
+  private readonly places = new Places();
   private readonly children = new Names();
   private readonly nodes = new Names();
   private pending: [oid: string, rel: number, drop: number][] = [];
@@ -79,7 +111,7 @@ export class GraphIndex {
   /** The child holding a drop, by oid or uid. */
   childOfDrop(oidOrUid: string): string | undefined {
     const i = this.find(oidOrUid);
-    return i === undefined ? undefined : this.children.list[this.childOf[i]!];
+    return i === undefined ? undefined : this.children.list[this.places.child[i]!];
   }
 
   private uid(i: number): string {
@@ -122,31 +154,37 @@ export class GraphIndex {
       // Drops come in runs on one child: remember the last name instead of looking it up.
       const c = childOf[k]!;
       if (c !== lastChild) [lastChild, lastChildId] = [c, this.children.id(c)];
-      this.childOf.push(lastChildId);
       const n = nodeOf[k]!;
       if (n !== lastNode) [lastNode, lastNodeId] = [n, this.nodes.id(n)];
-      this.nodeOf.push(lastNodeId);
-      this.app.push(s.categoryType === 'Application' ? 1 : 0);
+      this.places.push(lastChildId, lastNodeId, s.categoryType === 'Application');
     }
     if (repeated) this.refuseRepeats(since);
   }
 
   /** The relations of a registered batch (its first drop at `first`) with drops on other children. */
   addRelations(specs: readonly DropSpec[], first: number): void {
+    // Each list by name: a keyed load per list name would cost more than the rest.
     for (let k = 0; k < specs.length; k++) {
       const s = specs[k]!;
-      for (const key of RELATION_LISTS) {
-        const list = s[key];
-        if (!Array.isArray(list)) continue;
-        const rel = LINK_TYPE_OF_LIST[key];
-        for (const e of list) {
-          const o = typeof e === 'string' ? e : entryOid(e);
-          if (o === undefined) continue;
-          const j = this.find(o);
-          if (j === undefined) this.pending.push([o, rel, first + k]);
-          else if (this.childOf[j] !== this.childOf[first + k]) this.relate(j, rel, first + k);
-        }
-      }
+      const i = first + k;
+      this.relationsOf(s.inputs, LinkType.INPUT, i);
+      this.relationsOf(s.outputs, LinkType.OUTPUT, i);
+      this.relationsOf(s.producers, LinkType.PRODUCER, i);
+      this.relationsOf(s.consumers, LinkType.CONSUMER, i);
+      this.relationsOf(s.streamingInputs, LinkType.STREAMING_INPUT, i);
+      this.relationsOf(s.streamingConsumers, LinkType.STREAMING_CONSUMER, i);
+    }
+  }
+
+  private relationsOf(list: unknown, rel: number, i: number): void {
+    if (!Array.isArray(list)) return;
+    for (let n = 0; n < list.length; n++) {
+      const e: unknown = list[n];
+      const o = typeof e === 'string' ? e : entryOid(e);
+      if (o === undefined) continue;
+      const j = this.find(o);
+      if (j === undefined) this.pending.push([o, rel, i]);
+      else if (this.places.child[j] !== this.places.child[i]) this.relate(j, rel, i);
     }
   }
 
@@ -169,7 +207,7 @@ export class GraphIndex {
   /** Forget every drop from `size` on (their ids, places and pending entries). */
   private truncate(size: number): void {
     for (const i of this.uids.keys()) if (i >= size) this.uids.delete(i);
-    this.oids.length = this.childOf.length = this.nodeOf.length = this.app.length = size;
+    this.oids.length = this.places.size = size;
     // Rare (a refused graph): the table is made again from the drops that stay.
     this.index.clear();
     for (let i = 0; i < size; i++) {
@@ -225,12 +263,12 @@ export class GraphIndex {
   }
 
   private relate(lhs: number, rel: number, rhs: number): void {
-    const cl = this.childOf[lhs]!;
-    const cr = this.childOf[rhs]!;
+    const cl = this.places.child[lhs]!;
+    const cr = this.places.child[rhs]!;
     if (cl === cr) return;
     const r: Relation = [this.uid(lhs), rel, this.uid(rhs)];
-    this.addRelation(cl, this.nodes.list[this.nodeOf[rhs]!]!, r);
-    this.addRelation(cr, this.nodes.list[this.nodeOf[lhs]!]!, r);
+    this.addRelation(cl, this.nodes.list[this.places.nodeOf(rhs)]!, r);
+    this.addRelation(cr, this.nodes.list[this.places.nodeOf(lhs)]!, r);
   }
 
   private addRelation(child: number, peer: string, r: Relation): void {
@@ -254,7 +292,7 @@ export class GraphIndex {
       for (const r of rels) {
         for (const side of [r[0], r[2]]) {
           const i = this.find(side);
-          if (i !== undefined) this.addRelation(this.childOf[i]!, peer, r);
+          if (i !== undefined) this.addRelation(this.places.child[i]!, peer, r);
         }
       }
     }
@@ -272,7 +310,8 @@ export class GraphIndex {
     const c = this.children.find(child);
     if (c === undefined) return 0;
     let n = 0;
-    for (const x of this.childOf) if (x === c) n++;
+    const of = this.places.child;
+    for (let i = 0; i < this.places.size; i++) if (of[i] === c) n++;
     return n;
   }
 
@@ -280,6 +319,6 @@ export class GraphIndex {
   *dropsOn(child: string): Generator<[oid: string, app: boolean]> {
     const c = this.children.find(child);
     if (c === undefined) return;
-    for (let i = 0; i < this.childOf.length; i++) if (this.childOf[i] === c) yield [this.oids[i]!, this.app[i] === 1];
+    for (let i = 0; i < this.places.size; i++) if (this.places.child[i] === c) yield [this.oids[i]!, this.places.isApp(i)];
   }
 }
