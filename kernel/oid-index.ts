@@ -74,7 +74,7 @@ export class OidIndex implements Iterable<[string, number]> {
   set(key: string, value: number): this {
     const h = hashOf(key);
     const i = this.find(key, h);
-    if (i < 0) this.insert(key, value, h);
+    if (i < 0) this.insert(-1 - i, key, value, h);
     else if (this.keyOf) this.table[2 * i] = value + 1;
     else this.values[this.table[2 * i]! - 1] = value;
     return this;
@@ -85,15 +85,19 @@ export class OidIndex implements Iterable<[string, number]> {
     const h = hashOf(key);
     const i = this.find(key, h);
     if (i >= 0) return this.valueAt(this.table[2 * i]! - 1);
-    this.insert(key, value, h);
+    this.insert(-1 - i, key, value, h);
     return -1;
   }
 
-  private insert(key: string, value: number, h: number): void {
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    const { table, mask } = this;
-    let i = h & mask;
-    while (table[2 * i] !== 0) i = (i + 1) & mask;
+  /** Puts a new key in `free`, the slot find() ended on, unless the table must grow first. */
+  private insert(free: number, key: string, value: number, h: number): void {
+    let i = free;
+    if ((this.size + 1) * 2 > this.mask + 1) {
+      this.grow();
+      i = h & this.mask;
+      while (this.table[2 * i] !== 0) i = (i + 1) & this.mask;
+    }
+    const table = this.table;
     if (this.keyOf) table[2 * i] = value + 1;
     else {
       this.keys.push(key);
