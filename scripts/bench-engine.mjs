@@ -102,6 +102,7 @@ function startNodeManager(dlgRoot) {
 }
 
 async function caseRest(shape, n) {
+  const { postSlices } = await import('./bench-hierarchy.mjs');
   const dlgRoot = mkdtempSync(join(tmpdir(), 'dlg-bench-'));
   const { child, url } = await startNodeManager(dlgRoot);
   try {
@@ -114,7 +115,8 @@ async function caseRest(shape, n) {
     };
     const deploy = async (id, json) => {
       await post('/api/sessions', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sessionId: id }) });
-      await post(`/api/sessions/${id}/graph/append`, { headers: { 'content-type': 'application/json' }, body: json });
+      // As dlg-deploy sends it: 1 MB slices, parsed while the rest is still being encoded.
+      await postSlices(url, `/api/sessions/${id}/graph/append`, json);
       await post(`/api/sessions/${id}/deploy`, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `completed=${roots.join(',')}` });
     };
     const finish = async (id) => {

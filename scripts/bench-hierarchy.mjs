@@ -126,7 +126,7 @@ async function post(url, path, body, type = 'application/json') {
  * so the manager starts on the first while the rest is encoded (fetch copies the whole text
  * first: ~2 s of the client's before the manager sees a byte of 10^6 drops).
  */
-function postSlices(url, path, text) {
+export function postSlices(url, path, text) {
   return new Promise((resolve, reject) => {
     const req = request(url + path, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       let answer = '';
